@@ -1,0 +1,56 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from hackathon.models import Edition, ResultsState
+from tracks.choices import TrackKind
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The figures of DESIGN.md; rates are numbers from 0 to 1, unrounded."""
+
+    tasks_published = serializers.IntegerField()
+    tasks_submitted = serializers.IntegerField()
+    tasks_completed = serializers.IntegerField()
+    completion_rate = serializers.FloatField()
+    submission_rate = serializers.FloatField()
+    participants = serializers.IntegerField()
+    developers_completed = serializers.IntegerField()
+
+
+class TrackSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    kind = serializers.ChoiceField(choices=TrackKind.choices)
+    name = serializers.CharField()
+    stats = serializers.SerializerMethodField()
+
+    @extend_schema_field(FiguresSerializer)
+    def get_stats(self, track):
+        return FiguresSerializer(self.context["track_figures"][track.pk]).data
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    results_state = serializers.SerializerMethodField()
+    stats = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Edition
+        fields = ["slug", "number", "name", "starts_on", "ends_on", "results_state", "stats"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=ResultsState.choices))
+    def get_results_state(self, edition):
+        return edition.results_state()
+
+    @extend_schema_field(FiguresSerializer)
+    def get_stats(self, edition):
+        return FiguresSerializer(self.context["edition_figures"][edition.pk]).data
+
+
+class EditionDetailSerializer(EditionSerializer):
+    tracks = serializers.SerializerMethodField()
+
+    class Meta(EditionSerializer.Meta):
+        fields = [*EditionSerializer.Meta.fields, "tracks"]
+
+    @extend_schema_field(TrackSerializer(many=True))
+    def get_tracks(self, edition):
+        return TrackSerializer(edition.tracks.all(), many=True, context=self.context).data

@@ -1,0 +1,99 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ResultsState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    PROVISIONAL = "provisional", _("Provisional")
+    FINAL = "final", _("Final")
+
+
+class EditionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Edition(models.Model):
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in URLs, e.g. 7th."))
+    number = models.PositiveIntegerField(
+        _("number"), unique=True, help_text=_("The edition's ordinal, e.g. 7.")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"), help_text=_("The day the edition was launched."))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    results_published_at = models.DateTimeField(
+        _("results published at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty until the results are published; they are provisional from then on."),
+    )
+    objections_close_at = models.DateTimeField(
+        _("objections close at"),
+        null=True,
+        blank=True,
+        help_text=_("End of the public objection window; the results are final after it."),
+    )
+    objections_reviewed_by = models.DateField(
+        _("objections reviewed by"),
+        null=True,
+        blank=True,
+        help_text=_("The day by which the organizers promise to answer objections."),
+    )
+    objections_contact = models.EmailField(
+        _("objections contact"),
+        blank=True,
+        help_text=_("Public address where objections are sent."),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_("Draft editions are invisible to everybody but the organizers."),
+    )
+    yuan_per_star = models.PositiveIntegerField(
+        _("CNY per star"),
+        null=True,
+        blank=True,
+        help_text=_("Reward of one star in CNY; empty when rewards are not counted in stars."),
+    )
+    banner = models.ImageField(_("banner"), upload_to="editions/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="edition_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(objections_close_at__isnull=True)
+                | Q(results_published_at__isnull=False)
+                & Q(objections_close_at__gte=F("results_published_at")),
+                name="edition_objections_close_after_publication",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("edition_detail", args=[self.slug])
+
+    def results_state(self, now=None):
+        """in_progress until published, provisional during the objection window, final after."""
+        now = now or timezone.now()
+        if self.results_published_at is None or now < self.results_published_at:
+            return ResultsState.IN_PROGRESS
+        if self.objections_close_at is not None and now < self.objections_close_at:
+            return ResultsState.PROVISIONAL
+        return ResultsState.FINAL

@@ -1,0 +1,29 @@
+from django.shortcuts import render
+
+from hackathon.access import get_edition_or_404, visible_editions
+from tasks.models import Task
+from tasks.stats import direction_board, edition_figures, editions_figures, track_figures
+
+
+def home(request):
+    editions = list(visible_editions(request.user))
+    figures = editions_figures(editions)
+    rows = [(edition, figures[edition.pk]) for edition in editions]
+    return render(request, "hackathon/home.html", {"rows": rows})
+
+
+def edition_detail(request, slug):
+    edition = get_edition_or_404(slug, request.user)
+    tracks = list(edition.tracks.all())
+    by_track = track_figures(edition)
+    return render(
+        request,
+        "hackathon/edition_detail.html",
+        {
+            "edition": edition,
+            "results_state": edition.results_state(),
+            "figures": edition_figures(edition),
+            "track_rows": [(track, by_track[track.pk]) for track in tracks],
+            "board": direction_board(Task.objects.for_edition(edition)),
+        },
+    )

@@ -1,0 +1,61 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+# GitHub logins: letters, digits and single hyphens, at most 39 characters. Underscores and a
+# trailing hyphen occur in old accounts, so the check is a little wider than GitHub's sign-up rule.
+LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})$"
+validate_login = RegexValidator(
+    LOGIN_PATTERN, _("Enter a GitHub login: letters, digits and hyphens, at most 39 characters.")
+)
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def by_login(self, login):
+        """Case-insensitive, through the index of the unique constraint on Lower(login)."""
+        return self.filter(login__lower=login.lower())
+
+    def by_logins(self, logins):
+        return self.filter(login__lower__in={login.lower() for login in logins})
+
+
+class Participant(models.Model):
+    """A person, identified by their GitHub login (compared case-insensitively)."""
+
+    login = models.CharField(_("GitHub login"), max_length=39, validators=[validate_login])
+    name = models.CharField(_("display name"), max_length=100, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, help_text=_("Private: seen by organizers only.")
+    )
+    pfcc_member_since = models.DateField(
+        _("PFCC member since"),
+        null=True,
+        blank=True,
+        help_text=_("When the person joined the Paddle Framework Contributor Club."),
+    )
+    notes = models.TextField(_("private notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("login")]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(Lower("login"), name="participant_unique_login_ci"),
+        ]
+
+    def __str__(self):
+        return self.login
+
+    @property
+    def display_name(self):
+        return self.name or self.login
+
+    @property
+    def github_url(self):
+        return f"https://github.com/{self.login}"

@@ -1,0 +1,300 @@
+import re
+
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
+from django.utils.translation import gettext_lazy as _
+
+from tasks.choices import Grade, WorkStatus
+
+CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                  "八": 8, "九": 9}  # fmt: skip
+
+
+def normalize_code(code):
+    """The form in which codes compare: case and whitespace ignored (NO.12 = No.12 = no. 12)."""
+    return re.sub(r"\s+", "", code).lower()
+
+
+def code_position(code):
+    """A number to sort codes by: NO.12 → 12, 项目十四 → 14, 一 → 1; 0 when there is none."""
+    digits = re.search(r"\d+", code)
+    if digits:
+        return int(digits.group())
+    chinese = re.search(r"[零一二两三四五六七八九十百]+", code)
+    if not chinese:
+        return 0
+    total, current = 0, 0
+    for char in chinese.group():
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = CHINESE_DIGITS[char]
+    return total + current
+
+
+def work_identity(team, logins):
+    """What identifies a piece of work on its task: its team, or else its set of contributors."""
+    team = " ".join(team.split()).lower()
+    if team:
+        return f"team:{team}"
+    return "people:" + ";".join(sorted({login.lower() for login in logins}))
+
+
+class Direction(models.Model):
+    """A task's field of work: 框架开发, 科学计算, 套件建设, 论文复现, 基础设施建设, ..."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("direction")
+        verbose_name_plural = _("directions")
+
+    def __str__(self):
+        return self.name
+
+
+class TaskQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(withdrawn=False)
+
+    def public(self):
+        return self.filter(track__edition__is_public=True)
+
+    def for_edition(self, edition):
+        return self.filter(track__edition=edition)
+
+
+class Task(models.Model):
+    track = models.ForeignKey(
+        "tracks.Track", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("track")
+    )
+    batch = models.CharField(
+        _("batch"), max_length=50, blank=True, help_text=_("e.g. 提前批, 正式批")
+    )
+    code = models.CharField(
+        _("code"), max_length=50, help_text=_("The published number: NO.12, 项目四, ...")
+    )
+    position = models.PositiveIntegerField(
+        _("position"), default=0, editable=False, help_text=_("Sort key derived from the code.")
+    )
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    direction = models.ForeignKey(
+        Direction,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        null=True,
+        blank=True,
+        verbose_name=_("direction"),
+    )
+    stars = models.DecimalField(
+        _("stars"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Difficulty; half stars allowed."),
+    )
+    issue_url = models.URLField(_("GitHub issue"), max_length=500, blank=True)
+    mentors = models.ManyToManyField(
+        "participants.Participant",
+        related_name="mentored_tasks",
+        blank=True,
+        verbose_name=_("mentors"),
+    )
+    withdrawn = models.BooleanField(
+        _("withdrawn"),
+        default=False,
+        help_text=_("A cancelled task leaves every figure, leaderboard and certificate."),
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["track", "batch", "position", "code"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(
+                F("track"),
+                F("batch"),
+                Lower(Replace(F("code"), Value(" "), Value(""))),
+                name="task_unique_code_per_track_batch",
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | Q(stars__gte=0, stars__lte=100),
+                name="task_stars_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.position = code_position(self.code)
+        super().save(*args, **kwargs)
+
+
+def validate_pr_urls(value):
+    validate = URLValidator(schemes=["http", "https"])
+    for url in value.split():
+        validate(url)
+
+
+class WorkQuerySet(models.QuerySet):
+    def completed(self):
+        return self.filter(status=WorkStatus.COMPLETED)
+
+    def counted(self):
+        """Work on tasks that were not withdrawn."""
+        return self.filter(task__withdrawn=False)
+
+
+class Work(models.Model):
+    """A piece of work on a task: a team's, or a camper's."""
+
+    task = models.ForeignKey(
+        Task, on_delete=models.PROTECT, related_name="works", verbose_name=_("task")
+    )
+    status = models.CharField(_("status"), max_length=30, choices=WorkStatus.choices)
+    team = models.CharField(_("team"), max_length=200, blank=True)
+    contributors = models.ManyToManyField(
+        "participants.Participant",
+        through="Contribution",
+        related_name="works",
+        verbose_name=_("contributors"),
+    )
+    pr_urls = models.TextField(
+        _("pull requests"),
+        blank=True,
+        validators=[validate_pr_urls],
+        help_text=_("One URL per line."),
+    )
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices, blank=True)
+    reward = models.DecimalField(
+        _("reward (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty: the stars (the grade's, else the task's) × the edition's CNY per star."
+        ),
+    )
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    identity = models.CharField(
+        _("identity"),
+        max_length=600,
+        editable=False,
+        help_text=_("The team, or else the contributors' logins: what the import matches on."),
+    )
+    notes = models.TextField(_("private notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "id"]
+        verbose_name = _("piece of work")
+        verbose_name_plural = _("pieces of work")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "identity"], name="work_unique_identity"),
+            models.CheckConstraint(
+                condition=Q(reward__isnull=True) | Q(reward__gte=0), name="work_reward_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_on__isnull=True)
+                | Q(completed_on__isnull=True)
+                | Q(completed_on__gte=F("submitted_on")),
+                name="work_completed_after_submitted",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=WorkStatus.values), name="work_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(grade="") | Q(grade__in=Grade.values), name="work_grade_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task.code} · {self.team or self.identity.removeprefix('people:')}"
+
+    def save(self, *args, **kwargs):
+        if self.team.strip() or not self.identity:
+            self.identity = self.current_identity()
+        super().save(*args, **kwargs)
+
+    def current_identity(self, logins=None):
+        if logins is None:
+            logins = (
+                [c.participant.login for c in self.contributions.select_related("participant")]
+                if self.pk
+                else []
+            )
+        return work_identity(self.team, logins)
+
+    def refresh_identity(self):
+        """Recompute the identity after the contributors changed."""
+        identity = self.current_identity()
+        if identity != self.identity:
+            self.identity = identity
+            Work.objects.filter(pk=self.pk).update(identity=identity)
+
+    @property
+    def pr_url_list(self):
+        return [url for url in self.pr_urls.split() if url]
+
+    @property
+    def is_completed(self):
+        return self.status == WorkStatus.COMPLETED
+
+
+class Contribution(models.Model):
+    """A person's part in a piece of work."""
+
+    work = models.ForeignKey(
+        Work, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("work")
+    )
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("person"),
+    )
+    reward_share = models.DecimalField(
+        _("reward share (CNY)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the work's reward is split equally among its contributors."),
+    )
+
+    class Meta:
+        ordering = ["work", "id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["work", "participant"], name="contribution_unique_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(reward_share__isnull=True) | Q(reward_share__gte=0),
+                name="contribution_share_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} · {self.work}"

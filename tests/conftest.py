@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+from tests.seventh import build_seventh_edition
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def organizer(db):
+    """Staff in the Organizers group: enters editions in the admin."""
+    user = UserFactory(username="organizer", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organizers"))
+    return user
+
+
+@pytest.fixture
+def participant_user(db):
+    """A signed-in developer with no staff rights."""
+    return UserFactory(username="developer")
+
+
+@pytest.fixture
+def organizer_client(client, organizer):
+    client.force_login(organizer)
+    return client
+
+
+@pytest.fixture
+def seventh(db):
+    """An edition shaped like the seed post's 7th (see tests/seventh.py)."""
+    return build_seventh_edition()

@@ -1,0 +1,68 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tracks.choices import MilestoneKind, TrackKind
+
+
+class Track(models.Model):
+    edition = models.ForeignKey(
+        "hackathon.Edition",
+        on_delete=models.PROTECT,
+        related_name="tracks",
+        verbose_name=_("edition"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TrackKind.choices)
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name as published."))
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        allow_unicode=True,
+        help_text=_("Used in URLs; the kind for the three standard tracks."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    tracking_issue_url = models.URLField(_("tracking issue"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["edition", "order", "id"]
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "slug"], name="track_unique_slug"),
+            models.UniqueConstraint(fields=["edition", "name"], name="track_unique_name"),
+            models.UniqueConstraint(
+                fields=["edition", "kind"],
+                condition=~Q(kind=TrackKind.OTHER),
+                name="track_one_per_standard_kind",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=TrackKind.values), name="track_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} · {self.name}"
+
+
+class Milestone(models.Model):
+    """A dated event of a track: a camp's weekly report, tech-sharing session or defence."""
+
+    track = models.ForeignKey(
+        Track, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("track")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    held_on = models.DateField(_("date"))
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        ordering = ["track", "held_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MilestoneKind.values), name="milestone_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or f"{self.get_kind_display()} {self.held_on}"
