@@ -15,7 +15,7 @@ def home(request):
 def edition_detail(request, slug):
     edition = get_edition_or_404(slug, request.user)
     tracks = list(edition.tracks.all())
-    by_track = track_figures(edition)
+    by_track = track_figures(edition, tracks)
     return render(
         request,
         "hackathon/edition_detail.html",

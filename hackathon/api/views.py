@@ -21,9 +21,9 @@ def edition_list(request):
 @api_view(["GET"])
 def edition_detail(request, slug):
     """A public edition with its figures and each track's; drafts are a 404."""
-    edition = get_object_or_404(Edition.objects.public(), slug=slug)
+    edition = get_object_or_404(Edition.objects.public().prefetch_related("tracks"), slug=slug)
     context = {
         "edition_figures": {edition.pk: edition_figures(edition)},
-        "track_figures": track_figures(edition),
+        "track_figures": track_figures(edition, edition.tracks.all()),
     }
     return Response(EditionDetailSerializer(edition, context=context).data)
