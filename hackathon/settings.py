@@ -100,9 +100,10 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL in production and CI (DATABASE_URL); a SQLite file in the checkout when unset.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("CONN_MAX_AGE", 0),
     )
 }

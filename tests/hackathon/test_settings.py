@@ -1,0 +1,65 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from hackathon.settings import BASE_DIR, envbool, envint, envlist
+
+
+def test_envbool_accepts_only_true_or_false(monkeypatch):
+    monkeypatch.setenv("FLAG", "TRUE")
+    assert envbool("FLAG", False) is True
+    monkeypatch.setenv("FLAG", "yes")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be 'true' or 'false', not 'yes'"):
+        envbool("FLAG", False)
+
+
+def test_unset_variables_take_their_default(monkeypatch):
+    monkeypatch.delenv("FLAG", raising=False)
+    assert (envbool("FLAG", True), envint("FLAG", 3), envlist("FLAG", ["a"])) == (True, 3, ["a"])
+
+
+def test_envlist_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("HOSTS", "example.org, www.example.org,")
+    assert envlist("HOSTS", []) == ["example.org", "www.example.org"]
+
+
+def settings_in_a_fresh_process(**environ):
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    env.update(environ, DJANGO_SETTINGS_MODULE="hackathon.settings")
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE,"
+        " settings.LANGUAGE_CODE)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = settings_in_a_fresh_process(DEBUG="false")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_with_nothing_set_the_app_runs_on_sqlite_in_debug():
+    result = settings_in_a_fresh_process()
+
+    assert result.stdout.split() == [
+        "True",
+        "django.db.backends.sqlite3",
+        "Asia/Shanghai",
+        "zh-hans",
+    ]
+
+
+def test_database_url_selects_postgresql():
+    result = settings_in_a_fresh_process(
+        DEBUG="false", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db.example:5432/results"
+    )
+
+    assert result.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]

@@ -1,0 +1,79 @@
+import re
+
+import pytest
+
+from tests.factories import EditionFactory, TaskFactory, WorkFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    """The page's visible text, whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_home_lists_public_editions_newest_first_with_their_figures(client, seventh):
+    sixth = EditionFactory(number=6, slug="6th", name="第六期")
+    WorkFactory(task__track__edition=sixth, contributors=["alice"])
+    EditionFactory(number=9, slug="9th", name="第九期（草稿）", is_public=False)
+
+    page = text(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "飞桨黑客马拉松第七期 2024-09-14 88 53 60% 37" in page
+    assert "第六期 2024-09-14 1 1 100% 1" in page
+    assert page.index("第七期") < page.index("第六期")
+    assert "草稿" not in page
+
+
+def test_edition_page_shows_the_edition_and_each_tracks_figures(client, seventh):
+    page = text(client.get("/editions/7th/", HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert (
+        "开源贡献个人挑战赛 Tasks published 58 Tasks submitted 34 Tasks completed 27 "
+        "Completion rate 47% Participants 33 Developers who completed 19"
+    ) in page
+    assert "Developers who completed 37" in page
+    assert "框架开发 12 " in page
+
+
+def test_draft_edition_page_is_not_found_for_the_public(client, participant_user):
+    EditionFactory(number=9, slug="9th", is_public=False)
+
+    assert client.get("/editions/9th/").status_code == 404
+    client.force_login(participant_user)
+    assert client.get("/editions/9th/").status_code == 404
+
+
+def test_organizers_preview_a_draft_edition(organizer_client):
+    EditionFactory(number=9, slug="9th", name="第九期", is_public=False)
+
+    response = organizer_client.get("/editions/9th/")
+
+    assert response.status_code == 200
+    assert "第九期" in text(response)
+
+
+def test_home_query_count_does_not_grow_with_editions(client, django_assert_num_queries):
+    TaskFactory(track__edition=EditionFactory(number=1, slug="1st"))
+    with django_assert_num_queries(2):
+        client.get("/")
+    for number in (2, 3):
+        TaskFactory(track__edition=EditionFactory(number=number, slug=f"e{number}"))
+    with django_assert_num_queries(2):
+        response = client.get("/")
+    assert len(response.context["rows"]) == 3
+
+
+def test_edition_page_query_count_does_not_grow_with_tracks_or_tasks(
+    client, seventh, django_assert_num_queries
+):
+    # The edition, its tracks, its figures, each track's figures, the board by direction.
+    edition = EditionFactory(number=1, slug="1st")
+    TaskFactory(track__edition=edition)
+    with django_assert_num_queries(5):
+        client.get("/editions/1st/")
+    with django_assert_num_queries(5):
+        response = client.get("/editions/7th/")
+    assert len(response.context["track_rows"]) == 3
