@@ -12,9 +12,10 @@ Pages, the API, exports and the admin all read figures from here; nothing else c
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import Coalesce
 
-from tasks.choices import SUBMITTED_STATUSES, WorkStatus
+from tasks.choices import GRADE_STARS, SUBMITTED_STATUSES, WorkStatus
 from tasks.models import Task
 from tracks.models import Milestone
 
@@ -156,3 +157,35 @@ def milestone_counts(track):
     """{milestone kind: count} for a track: weekly reports, tech-sharing sessions, defences."""
     rows = Milestone.objects.filter(track=track).order_by().values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def _grade_stars(grade_field):
+    return [When(**{grade_field: grade}, then=Value(stars)) for grade, stars in GRADE_STARS.items()]
+
+
+def points_expression(prefix=""):
+    """Points of a piece of work reached through ``prefix``: its grade's stars if it has a grade,
+    else its task's stars, else 1 (the leaderboard rule)."""
+    return Case(
+        *_grade_stars(f"{prefix}grade"),
+        default=Coalesce(F(f"{prefix}task__stars"), Value(Decimal(1))),
+        output_field=DecimalField(max_digits=6, decimal_places=1),
+    )
+
+
+def reward_expression(prefix=""):
+    """The reward of a piece of work: the amount entered, else its stars (the grade's, else the
+    task's) × the edition's CNY per star; NULL when either is missing."""
+    stars = Case(
+        *_grade_stars(f"{prefix}grade"),
+        default=F(f"{prefix}task__stars"),
+        output_field=DecimalField(max_digits=6, decimal_places=1),
+    )
+    return Coalesce(
+        F(f"{prefix}reward"),
+        ExpressionWrapper(
+            stars * F(f"{prefix}task__track__edition__yuan_per_star"),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        ),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )

@@ -1,0 +1,111 @@
+"""The leaderboard rule of DESIGN.md, computed in one aggregate query.
+
+Points are stars. A completed piece of work earns its grade's stars if it has a grade, else its
+task's stars, else 1; every contributor of it earns those points, and its reward is split equally
+unless an organizer set shares. People with at least one completed piece of work are listed; "tasks
+completed" counts distinct tasks. Rank by points, then tasks completed, then the earlier date of
+reaching that score (the latest completed_on among the counted work; missing dates tie with each
+other and come after dates); people equal on all three share a rank (1, 2, 2, 4) and are listed by
+login, case-insensitively.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, Lower, Rank
+
+from tasks.choices import WorkStatus
+from tasks.models import Contribution
+from tasks.stats import points_expression, reward_expression
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int
+    participant_id: int
+    login: str
+    name: str
+    points: Decimal
+    tasks_completed: int
+    reward: Decimal | None
+    last_completed_on: object
+
+
+def counted_contributions(editions=None, edition=None, track=None):
+    """Contributions to completed work of published tasks, narrowed to the given scope."""
+    contributions = Contribution.objects.filter(
+        work__status=WorkStatus.COMPLETED, work__task__withdrawn=False
+    )
+    if editions is not None:
+        contributions = contributions.filter(work__task__track__edition__in=editions)
+    if edition is not None:
+        contributions = contributions.filter(work__task__track__edition=edition)
+    if track is not None:
+        contributions = contributions.filter(work__task__track=track)
+    return contributions
+
+
+def share_expression():
+    """A contribution's part of its work's reward: the share an organizer set, else an equal split."""
+    contributors = Subquery(
+        Contribution.objects.filter(work=OuterRef("work"))
+        .order_by()
+        .values("work")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(
+        F("reward_share"),
+        reward_expression("work__") / contributors,
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+
+
+def standings(contributions):
+    """A queryset of leaderboard rows (dicts), ranked, over the given contributions."""
+    return (
+        contributions.order_by()
+        .values("participant", "participant__login", "participant__name")
+        .annotate(
+            points=Sum(points_expression("work__")),
+            tasks_completed=Count("work__task", distinct=True),
+            reward=Sum(share_expression()),
+            last_completed_on=Max("work__completed_on"),
+        )
+        .annotate(
+            rank=Window(
+                Rank(),
+                order_by=[
+                    F("points").desc(),
+                    F("tasks_completed").desc(),
+                    F("last_completed_on").asc(nulls_last=True),
+                ],
+            )
+        )
+        .order_by("rank", Lower("participant__login"))
+    )
+
+
+def _standing(row):
+    reward = row["reward"]
+    return Standing(
+        rank=row["rank"],
+        participant_id=row["participant"],
+        login=row["participant__login"],
+        name=row["participant__name"],
+        points=Decimal(row["points"]).quantize(Decimal("0.1")),
+        tasks_completed=row["tasks_completed"],
+        reward=None if reward is None else Decimal(reward).quantize(CENT),
+        last_completed_on=row["last_completed_on"],
+    )
+
+
+def leaderboard(contributions, offset=0, limit=None):
+    """(count, [Standing]) for one page of the leaderboard over the given contributions."""
+    rows = standings(contributions)
+    count = contributions.order_by().values("participant").distinct().count()
+    page = rows[offset : offset + limit] if limit is not None else rows[offset:]
+    return count, [_standing(row) for row in page]
