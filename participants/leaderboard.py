@@ -49,7 +49,7 @@ def counted_contributions(editions=None, edition=None, track=None):
 
 
 def share_expression():
-    """A contribution's part of its work's reward: the share an organizer set, else an equal split."""
+    """A contribution's part of its work's reward: the share set, else an equal split."""
     contributors = Subquery(
         Contribution.objects.filter(work=OuterRef("work"))
         .order_by()
