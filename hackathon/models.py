@@ -60,6 +60,12 @@ class Edition(models.Model):
         help_text=_("Reward of one star in CNY; empty when rewards are not counted in stars."),
     )
     banner = models.ImageField(_("banner"), upload_to="editions/", blank=True)
+    results_version = models.PositiveIntegerField(
+        _("results version"),
+        default=0,
+        editable=False,
+        help_text=_("Goes up whenever the edition's results change; part of the cache keys."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

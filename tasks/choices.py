@@ -40,3 +40,12 @@ GRADE_STARS = {
     Grade.EXCELLENT: 5,
     Grade.OUTSTANDING: 6,
 }
+
+
+class TaskProgress(models.IntegerChoices):
+    """How far a task got, from its furthest piece of work (what the task browser shows)."""
+
+    OPEN = 0, _("Open")
+    CLAIMED = 1, _("Claimed")
+    SUBMITTED = 2, _("Submitted")
+    COMPLETED = 3, _("Completed")

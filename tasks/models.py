@@ -2,11 +2,11 @@ import re
 
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
-from tasks.choices import Grade, WorkStatus
+from tasks.choices import SUBMITTED_STATUSES, Grade, TaskProgress, WorkStatus
 
 CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                   "八": 8, "九": 9}  # fmt: skip
@@ -72,6 +72,25 @@ class TaskQuerySet(models.QuerySet):
     def for_edition(self, edition):
         return self.filter(track__edition=edition)
 
+    def with_progress(self):
+        """Annotate ``progress`` (a TaskProgress) from the task's furthest piece of work."""
+        furthest = (
+            Work.objects.filter(task=OuterRef("pk"))
+            .order_by()
+            .values("task")
+            .annotate(
+                furthest=Max(
+                    Case(
+                        When(status=WorkStatus.COMPLETED, then=Value(TaskProgress.COMPLETED)),
+                        When(status__in=SUBMITTED_STATUSES, then=Value(TaskProgress.SUBMITTED)),
+                        default=Value(TaskProgress.CLAIMED),
+                    )
+                )
+            )
+            .values("furthest")
+        )
+        return self.annotate(progress=Coalesce(Subquery(furthest), Value(TaskProgress.OPEN)))
+
 
 class Task(models.Model):
     track = models.ForeignKey(
@@ -121,7 +140,7 @@ class Task(models.Model):
     objects = TaskQuerySet.as_manager()
 
     class Meta:
-        ordering = ["track", "batch", "position", "code"]
+        ordering = ["track_id", "batch", "position", "code"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         constraints = [
@@ -206,7 +225,7 @@ class Work(models.Model):
     objects = WorkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["task", "id"]
+        ordering = ["task_id", "id"]
         verbose_name = _("piece of work")
         verbose_name_plural = _("pieces of work")
         constraints = [
@@ -283,7 +302,7 @@ class Contribution(models.Model):
     )
 
     class Meta:
-        ordering = ["work", "id"]
+        ordering = ["work_id", "id"]
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         constraints = [

@@ -25,7 +25,7 @@ class Track(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["edition", "order", "id"]
+        ordering = ["edition_id", "order", "id"]
         verbose_name = _("track")
         verbose_name_plural = _("tracks")
         constraints = [
@@ -55,7 +55,7 @@ class Milestone(models.Model):
     url = models.URLField(_("link"), blank=True)
 
     class Meta:
-        ordering = ["track", "held_on", "id"]
+        ordering = ["track_id", "held_on", "id"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         constraints = [
