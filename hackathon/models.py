@@ -15,6 +15,10 @@ class EditionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def results_changed(self):
+        """Mark these editions' results as changed: their cached figures and boards expire."""
+        return self.update(results_version=F("results_version") + 1)
+
 
 class Edition(models.Model):
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in URLs, e.g. 7th."))

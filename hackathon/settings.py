@@ -138,6 +138,16 @@ STORAGES = {
     },
 }
 
+# Figures and leaderboards are cached under keys that change with the results: local memory by
+# default, Redis (shared by every app server) when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "results"}
+}
+CACHE_TIMEOUT = envint("CACHE_TIMEOUT", 24 * 3600)
+
 # Large imports post a whole spreadsheet through the admin.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

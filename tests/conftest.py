@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from tests.factories import UserFactory
 from tests.seventh import build_seventh_edition
@@ -31,3 +32,9 @@ def organizer_client(client, organizer):
 def seventh(db):
     """An edition shaped like the seed post's 7th (see tests/seventh.py)."""
     return build_seventh_edition()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached figures never leak between tests."""
+    cache.clear()

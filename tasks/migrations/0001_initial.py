@@ -3,132 +3,386 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
-import tasks.models
 from django.db import migrations, models
+
+import tasks.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('participants', '0001_initial'),
-        ('tracks', '0001_initial'),
+        ("participants", "0001_initial"),
+        ("tracks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Direction',
+            name="Direction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
-                ('order', models.PositiveSmallIntegerField(default=100, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="English name"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=100, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'direction',
-                'verbose_name_plural': 'directions',
-                'ordering': ['order', 'name'],
+                "verbose_name": "direction",
+                "verbose_name_plural": "directions",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reward_share', models.DecimalField(blank=True, decimal_places=2, help_text="Empty: the work's reward is split equally among its contributors.", max_digits=10, null=True, verbose_name='reward share (CNY)')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='participants.participant', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reward_share",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Empty: the work's reward is split equally among its contributors.",
+                        max_digits=10,
+                        null=True,
+                        verbose_name="reward share (CNY)",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contributions",
+                        to="participants.participant",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contribution',
-                'verbose_name_plural': 'contributions',
-                'ordering': ['work_id', 'id'],
+                "verbose_name": "contribution",
+                "verbose_name_plural": "contributions",
+                "ordering": ["work_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('batch', models.CharField(blank=True, help_text='e.g. 提前批, 正式批', max_length=50, verbose_name='batch')),
-                ('code', models.CharField(help_text='The published number: NO.12, 项目四, ...', max_length=50, verbose_name='code')),
-                ('position', models.PositiveIntegerField(default=0, editable=False, help_text='Sort key derived from the code.', verbose_name='position')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('stars', models.DecimalField(blank=True, decimal_places=1, help_text='Difficulty; half stars allowed.', max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='stars')),
-                ('issue_url', models.URLField(blank=True, max_length=500, verbose_name='GitHub issue')),
-                ('withdrawn', models.BooleanField(default=False, help_text='A cancelled task leaves every figure, leaderboard and certificate.', verbose_name='withdrawn')),
-                ('direction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='tasks.direction', verbose_name='direction')),
-                ('mentors', models.ManyToManyField(blank=True, related_name='mentored_tasks', to='participants.participant', verbose_name='mentors')),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='tracks.track', verbose_name='track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "batch",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. 提前批, 正式批",
+                        max_length=50,
+                        verbose_name="batch",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="The published number: NO.12, 项目四, ...",
+                        max_length=50,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Sort key derived from the code.",
+                        verbose_name="position",
+                    ),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "stars",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        help_text="Difficulty; half stars allowed.",
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="stars",
+                    ),
+                ),
+                (
+                    "issue_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="GitHub issue"),
+                ),
+                (
+                    "withdrawn",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A cancelled task leaves every figure, leaderboard and certificate.",
+                        verbose_name="withdrawn",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="tasks.direction",
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "mentors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="mentored_tasks",
+                        to="participants.participant",
+                        verbose_name="mentors",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="tracks.track",
+                        verbose_name="track",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['track_id', 'batch', 'position', 'code'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["track_id", "batch", "position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('claimed', 'Claimed'), ('rfc_submitted', 'RFC submitted'), ('design_done', 'Design document done'), ('pr_submitted', 'PR submitted'), ('partially_completed', 'Partially completed'), ('completed', 'Completed'), ('rejected', 'Rejected')], max_length=30, verbose_name='status')),
-                ('team', models.CharField(blank=True, max_length=200, verbose_name='team')),
-                ('pr_urls', models.TextField(blank=True, help_text='One URL per line.', validators=[tasks.models.validate_pr_urls], verbose_name='pull requests')),
-                ('grade', models.CharField(blank=True, choices=[('pass', 'Pass'), ('good', 'Good'), ('excellent', 'Excellent'), ('outstanding', 'Outstanding')], max_length=20, verbose_name='grade')),
-                ('reward', models.DecimalField(blank=True, decimal_places=2, help_text="Empty: the stars (the grade's, else the task's) × the edition's CNY per star.", max_digits=10, null=True, verbose_name='reward (CNY)')),
-                ('submitted_on', models.DateField(blank=True, null=True, verbose_name='submitted on')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='completed on')),
-                ('identity', models.CharField(editable=False, help_text="The team, or else the contributors' logins: what the import matches on.", max_length=600, verbose_name='identity')),
-                ('notes', models.TextField(blank=True, verbose_name='private notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('contributors', models.ManyToManyField(related_name='works', through='tasks.Contribution', to='participants.participant', verbose_name='contributors')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='works', to='tasks.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "Claimed"),
+                            ("rfc_submitted", "RFC submitted"),
+                            ("design_done", "Design document done"),
+                            ("pr_submitted", "PR submitted"),
+                            ("partially_completed", "Partially completed"),
+                            ("completed", "Completed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=30,
+                        verbose_name="status",
+                    ),
+                ),
+                ("team", models.CharField(blank=True, max_length=200, verbose_name="team")),
+                (
+                    "pr_urls",
+                    models.TextField(
+                        blank=True,
+                        help_text="One URL per line.",
+                        validators=[tasks.models.validate_pr_urls],
+                        verbose_name="pull requests",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pass", "Pass"),
+                            ("good", "Good"),
+                            ("excellent", "Excellent"),
+                            ("outstanding", "Outstanding"),
+                        ],
+                        max_length=20,
+                        verbose_name="grade",
+                    ),
+                ),
+                (
+                    "reward",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Empty: the stars (the grade's, else the task's) × the edition's CNY per star.",
+                        max_digits=10,
+                        null=True,
+                        verbose_name="reward (CNY)",
+                    ),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(blank=True, null=True, verbose_name="submitted on"),
+                ),
+                (
+                    "completed_on",
+                    models.DateField(blank=True, null=True, verbose_name="completed on"),
+                ),
+                (
+                    "identity",
+                    models.CharField(
+                        editable=False,
+                        help_text="The team, or else the contributors' logins: what the import matches on.",
+                        max_length=600,
+                        verbose_name="identity",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="private notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "contributors",
+                    models.ManyToManyField(
+                        related_name="works",
+                        through="tasks.Contribution",
+                        to="participants.participant",
+                        verbose_name="contributors",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="works",
+                        to="tasks.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'piece of work',
-                'verbose_name_plural': 'pieces of work',
-                'ordering': ['task_id', 'id'],
+                "verbose_name": "piece of work",
+                "verbose_name_plural": "pieces of work",
+                "ordering": ["task_id", "id"],
             },
         ),
         migrations.AddField(
-            model_name='contribution',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='tasks.work', verbose_name='work'),
+            model_name="contribution",
+            name="work",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contributions",
+                to="tasks.work",
+                verbose_name="work",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(models.F('track'), models.F('batch'), django.db.models.functions.text.Lower(django.db.models.functions.text.Replace(models.F('code'), models.Value(' '), models.Value(''))), name='task_unique_code_per_track_batch'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                models.F("track"),
+                models.F("batch"),
+                django.db.models.functions.text.Lower(
+                    django.db.models.functions.text.Replace(
+                        models.F("code"), models.Value(" "), models.Value("")
+                    )
+                ),
+                name="task_unique_code_per_track_batch",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('stars__isnull', True), models.Q(('stars__gte', 0), ('stars__lte', 100)), _connector='OR'), name='task_stars_in_range'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("stars__isnull", True),
+                    models.Q(("stars__gte", 0), ("stars__lte", 100)),
+                    _connector="OR",
+                ),
+                name="task_stars_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.UniqueConstraint(fields=('task', 'identity'), name='work_unique_identity'),
+            model_name="work",
+            constraint=models.UniqueConstraint(
+                fields=("task", "identity"), name="work_unique_identity"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(('reward__isnull', True), ('reward__gte', 0), _connector='OR'), name='work_reward_not_negative'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reward__isnull", True), ("reward__gte", 0), _connector="OR"),
+                name="work_reward_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(('submitted_on__isnull', True), ('completed_on__isnull', True), ('completed_on__gte', models.F('submitted_on')), _connector='OR'), name='work_completed_after_submitted'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("submitted_on__isnull", True),
+                    ("completed_on__isnull", True),
+                    ("completed_on__gte", models.F("submitted_on")),
+                    _connector="OR",
+                ),
+                name="work_completed_after_submitted",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['claimed', 'rfc_submitted', 'design_done', 'pr_submitted', 'partially_completed', 'completed', 'rejected'])), name='work_status_valid'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "claimed",
+                            "rfc_submitted",
+                            "design_done",
+                            "pr_submitted",
+                            "partially_completed",
+                            "completed",
+                            "rejected",
+                        ],
+                    )
+                ),
+                name="work_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='work',
-            constraint=models.CheckConstraint(condition=models.Q(('grade', ''), ('grade__in', ['pass', 'good', 'excellent', 'outstanding']), _connector='OR'), name='work_grade_valid'),
+            model_name="work",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("grade", ""),
+                    ("grade__in", ["pass", "good", "excellent", "outstanding"]),
+                    _connector="OR",
+                ),
+                name="work_grade_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.UniqueConstraint(fields=('work', 'participant'), name='contribution_unique_person'),
+            model_name="contribution",
+            constraint=models.UniqueConstraint(
+                fields=("work", "participant"), name="contribution_unique_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contribution',
-            constraint=models.CheckConstraint(condition=models.Q(('reward_share__isnull', True), ('reward_share__gte', 0), _connector='OR'), name='contribution_share_not_negative'),
+            model_name="contribution",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reward_share__isnull", True), ("reward_share__gte", 0), _connector="OR"
+                ),
+                name="contribution_share_not_negative",
+            ),
         ),
     ]
