@@ -1,0 +1,240 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tasks.choices import WorkStatus
+from tasks.forms import ContributionFormSet, WorkInlineForm, WorkInlineFormSet
+from tasks.models import Contribution, Direction, Task, Work
+from tracks.models import Track
+
+CONTRIBUTIONS_WITH_PEOPLE = Prefetch(
+    "contributions", queryset=Contribution.objects.select_related("participant")
+)
+
+
+def set_withdrawn(tasks, withdrawn):
+    """Withdraw or restore tasks; returns how many changed.
+
+    Saved one by one rather than with update(), so that post_save receivers (the cached figures'
+    invalidation) hear of each change.
+    """
+    changed = tasks.exclude(withdrawn=withdrawn).order_by()
+    count = 0
+    for task in changed:
+        task.withdrawn = withdrawn
+        task.save(update_fields=["withdrawn"])
+        count += 1
+    return count
+
+
+@admin.register(Direction)
+class DirectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "order", "tasks_published"]
+    list_editable = ["order"]
+    search_fields = ["name", "name_en"]
+    ordering = ["order", "name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(published_count=Count("tasks", filter=Q(tasks__withdrawn=False)))
+        )
+
+    @admin.display(description=_("tasks published"), ordering="published_count")
+    def tasks_published(self, direction):
+        return direction.published_count
+
+
+class WorkInline(admin.TabularInline):
+    """The pieces of work on their task's page, contributors entered as logins."""
+
+    model = Work
+    form = WorkInlineForm
+    formset = WorkInlineFormSet
+    extra = 1
+    show_change_link = True
+
+    def get_fields(self, request, obj=None):
+        # Returned here rather than set as ``fields``: "contributors" is the form's list of logins,
+        # not the model's many-to-many relation (which goes through Contribution rows).
+        return [
+            "status",
+            "team",
+            "contributors",
+            "grade",
+            "reward",
+            "submitted_on",
+            "completed_on",
+            "pr_urls",
+            "notes",
+        ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("task")
+            .prefetch_related(CONTRIBUTIONS_WITH_PEOPLE)
+        )
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "title",
+        "track_name",
+        "batch",
+        "direction",
+        "stars",
+        "withdrawn",
+        "works",
+        "completed",
+    ]
+    list_display_links = ["code", "title"]
+    list_filter = [
+        "track__edition",
+        "track__kind",
+        "direction",
+        "withdrawn",
+        "batch",
+    ]
+    list_select_related = ["track__edition", "direction"]
+    search_fields = [
+        "code",
+        "title",
+        "mentors__login",
+        "works__team",
+        "works__contributions__participant__login",
+    ]
+    autocomplete_fields = ["track", "direction", "mentors"]
+    ordering = ["-track__edition__number", "track__order", "track", "batch", "position", "code"]
+    fieldsets = [
+        (None, {"fields": ["track", "batch", "code", "title", "direction", "stars"]}),
+        (_("Details"), {"fields": ["issue_url", "mentors", "description"]}),
+        (_("Withdrawal"), {"fields": ["withdrawn"]}),
+    ]
+    inlines = [WorkInline]
+    actions = ["withdraw", "restore"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                work_count=Count("works"),
+                completed_count=Count("works", filter=Q(works__status=WorkStatus.COMPLETED)),
+            )
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "track":
+            # A track's name includes its edition's.
+            kwargs["queryset"] = Track.objects.select_related("edition")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("track"), ordering="track")
+    def track_name(self, task):
+        return str(task.track)
+
+    @admin.display(description=_("pieces of work"), ordering="work_count")
+    def works(self, task):
+        url = reverse("admin:tasks_work_changelist")
+        return format_html('<a href="{}?task__id__exact={}">{}</a>', url, task.pk, task.work_count)
+
+    @admin.display(description=_("completed"), boolean=True, ordering="completed_count")
+    def completed(self, task):
+        return task.completed_count > 0
+
+    @admin.action(description=_("Withdraw the selected tasks"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        updated = set_withdrawn(queryset, True)
+        self.message_user(
+            request,
+            ngettext(
+                "%d task withdrawn: it leaves every figure.",
+                "%d tasks withdrawn: they leave every figure.",
+                updated,
+            )
+            % updated,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Restore the selected tasks"), permissions=["change"])
+    def restore(self, request, queryset):
+        updated = set_withdrawn(queryset, False)
+        self.message_user(
+            request,
+            ngettext("%d task restored.", "%d tasks restored.", updated) % updated,
+            messages.SUCCESS,
+        )
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    formset = ContributionFormSet
+    fields = ["participant", "reward_share"]
+    autocomplete_fields = ["participant"]
+    extra = 1
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant", "work__task")
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = [
+        "task",
+        "edition",
+        "status",
+        "team",
+        "contributor_logins",
+        "grade",
+        "completed_on",
+    ]
+    list_display_links = ["task"]
+    list_filter = ["status", "grade", "task__track__kind", "task__track__edition"]
+    list_select_related = ["task__track__edition"]
+    search_fields = [
+        "team",
+        "contributions__participant__login",
+        "task__code",
+        "task__title",
+    ]
+    autocomplete_fields = ["task"]
+    ordering = ["-task__track__edition__number", "task__track__order", "task__position", "id"]
+    fields = [
+        "task",
+        "status",
+        "team",
+        "grade",
+        "reward",
+        "submitted_on",
+        "completed_on",
+        "pr_urls",
+        "notes",
+        "identity",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = ["identity", "created_at", "updated_at"]
+    inlines = [ContributionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(CONTRIBUTIONS_WITH_PEOPLE)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_identity()
+
+    @admin.display(description=_("edition"), ordering="task__track__edition__number")
+    def edition(self, work):
+        return work.task.track.edition
+
+    @admin.display(description=_("contributors"))
+    def contributor_logins(self, work):
+        return "; ".join(c.participant.login for c in work.contributions.all())

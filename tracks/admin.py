@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from tracks.choices import TrackKind
+from tracks.models import Milestone, Track
+
+
+class TrackForm(forms.ModelForm):
+    """A track whose slug, left empty, is its kind (standard tracks) or made from its name."""
+
+    class Meta:
+        model = Track
+        fields = ["edition", "kind", "name", "slug", "order", "tracking_issue_url", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "Used in URLs. Left empty: the kind for the three standard tracks, else made from "
+                "the name."
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "slug" in self.fields and not cleaned_data.get("slug"):
+            kind, name = cleaned_data.get("kind"), cleaned_data.get("name", "")
+            if kind and kind != TrackKind.OTHER:
+                cleaned_data["slug"] = kind
+            elif kind and slugify(name, allow_unicode=True):
+                cleaned_data["slug"] = slugify(name, allow_unicode=True)[:100]
+            elif kind:
+                self.add_error("slug", _("Enter a slug: it cannot be made from this name."))
+        return cleaned_data
+
+
+class TrackInline(admin.TabularInline):
+    """The tracks on their edition's page."""
+
+    model = Track
+    form = TrackForm
+    fields = ["kind", "name", "slug", "order", "tracking_issue_url"]
+    extra = 0
+    show_change_link = True
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new edition usually has the three standard tracks.
+        return 0 if obj else 3
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["kind", "title", "held_on", "url"]
+    extra = 0
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    form = TrackForm
+    list_display = ["name", "edition", "kind", "slug", "order", "tasks_published"]
+    list_display_links = ["name"]
+    list_filter = ["edition", "kind"]
+    list_select_related = ["edition"]
+    search_fields = ["name", "slug", "edition__name", "edition__slug"]
+    ordering = ["-edition__number", "order", "id"]
+    fields = ["edition", "kind", "name", "slug", "order", "tracking_issue_url", "description"]
+    inlines = [MilestoneInline]
+
+    def get_queryset(self, request):
+        # The edition is part of a track's name (autocomplete lists it too).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("edition")
+            .annotate(published_count=Count("tasks", filter=Q(tasks__withdrawn=False)))
+        )
+
+    @admin.display(description=_("tasks published"), ordering="published_count")
+    def tasks_published(self, track):
+        return track.published_count
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "kind", "title", "track"]
+    list_filter = ["kind", "track__kind", "track__edition"]
+    list_select_related = ["track__edition"]
+    search_fields = ["title", "track__name", "track__edition__name"]
+    autocomplete_fields = ["track"]
+    ordering = ["-held_on", "id"]
+    fields = ["track", "kind", "title", "held_on", "url"]
