@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from hackathon.models import Edition
+from tasks.importing import ImportRejected, import_tasks
+
+
+class Command(BaseCommand):
+    help = (
+        "Import tasks and results from a CSV or .xlsx file into an edition. A file with any bad "
+        "row changes nothing: every bad row is listed with its line number."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV (UTF-8 or GB18030) or .xlsx file")
+        parser.add_argument("--edition", required=True, metavar="SLUG", help="edition's slug")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the file and count, but save nothing"
+        )
+
+    def handle(self, *args, file, edition, dry_run, **options):
+        try:
+            edition = Edition.objects.get(slug=edition)
+        except Edition.DoesNotExist:
+            raise CommandError(
+                _("There is no edition with the slug “%(slug)s”.") % {"slug": edition}
+            ) from None
+        path = Path(file)
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
+            ) from None
+        try:
+            report = import_tasks(data, path.name, edition, dry_run=dry_run)
+        except ImportRejected as rejection:
+            for error in rejection.errors:
+                self.stderr.write(str(error))
+            raise CommandError(str(rejection)) from None
+        for line in report.summary_lines():
+            self.stdout.write(line)
