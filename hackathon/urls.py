@@ -2,10 +2,30 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hackathon import views
+from participants import views as participant_views
+from tracks import views as track_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
+    path("editions/<slug:slug>/", include("tasks.urls")),
+    path(
+        "editions/<slug:slug>/leaderboard/",
+        participant_views.edition_leaderboard,
+        name="edition_leaderboard",
+    ),
+    path(
+        "editions/<slug:slug>/honour-roll/",
+        participant_views.honour_roll,
+        name="honour_roll",
+    ),
+    path(
+        "editions/<slug:slug>/tracks/<str:track>/",
+        track_views.track_detail,
+        name="track_detail",
+    ),
+    path("leaderboard/", participant_views.leaderboard, name="leaderboard"),
+    path("people/<str:login>/", participant_views.participant_detail, name="participant_detail"),
     path("api/", include("hackathon.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

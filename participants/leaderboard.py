@@ -12,14 +12,20 @@ login, case-insensitively.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Max, OuterRef, Subquery, Sum, Window
+from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Lower, Rank
 
+from hackathon.caching import cached, results_key
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression, reward_expression
 
 CENT = Decimal("0.01")
+RANK_ORDER = [
+    F("points").desc(),
+    F("tasks_completed").desc(),
+    F("last_completed_on").asc(nulls_last=True),
+]
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,7 @@ class Standing:
     last_completed_on: object
 
 
-def counted_contributions(editions=None, edition=None, track=None):
+def counted_contributions(editions=None, edition=None, track=None, kind=None):
     """Contributions to completed work of published tasks, narrowed to the given scope."""
     contributions = Contribution.objects.filter(
         work__status=WorkStatus.COMPLETED, work__task__withdrawn=False
@@ -45,6 +51,8 @@ def counted_contributions(editions=None, edition=None, track=None):
         contributions = contributions.filter(work__task__track__edition=edition)
     if track is not None:
         contributions = contributions.filter(work__task__track=track)
+    if kind is not None:
+        contributions = contributions.filter(work__task__track__kind=kind)
     return contributions
 
 
@@ -75,16 +83,7 @@ def standings(contributions):
             reward=Sum(share_expression()),
             last_completed_on=Max("work__completed_on"),
         )
-        .annotate(
-            rank=Window(
-                Rank(),
-                order_by=[
-                    F("points").desc(),
-                    F("tasks_completed").desc(),
-                    F("last_completed_on").asc(nulls_last=True),
-                ],
-            )
-        )
+        .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
         .order_by("rank", Lower("participant__login"))
     )
 
@@ -109,3 +108,57 @@ def leaderboard(contributions, offset=0, limit=None):
     count = contributions.order_by().values("participant").distinct().count()
     page = rows[offset : offset + limit] if limit is not None else rows[offset:]
     return count, [_standing(row) for row in page]
+
+
+def edition_board(edition, track=None):
+    """The ranked board of an edition, or of one of its tracks; cached until results change."""
+    contributions = counted_contributions(edition=edition, track=track)
+    key = results_key("board", [edition], track.pk if track else "")
+    return cached(key, lambda: [_standing(row) for row in standings(contributions)])
+
+
+def all_time_board(editions, kind=None):
+    """The board summed over the given (public) editions, optionally over tracks of one kind."""
+    contributions = counted_contributions(editions=[edition.pk for edition in editions], kind=kind)
+    key = results_key("all-time", editions, kind or "")
+    return cached(key, lambda: [_standing(row) for row in standings(contributions)])
+
+
+def edition_ranks(participant, editions):
+    """{edition id: the person's Standing} in each of the given editions where they are ranked."""
+    editions = list(editions)
+    if not editions:
+        return {}
+    contributions = counted_contributions(editions=[edition.pk for edition in editions])
+    rows = (
+        contributions.order_by()
+        .values("work__task__track__edition", "participant")
+        .annotate(
+            points=Sum(points_expression("work__")),
+            tasks_completed=Count("work__task", distinct=True),
+            reward=Sum(share_expression()),
+            last_completed_on=Max("work__completed_on"),
+        )
+        .annotate(
+            rank=Window(
+                Rank(), partition_by=[F("work__task__track__edition")], order_by=RANK_ORDER
+            ),
+            # The person must be picked after ranking: a filter on a window expression is applied
+            # to the outer query (Django's QUALIFY emulation), a filter on a column is not.
+            person=Window(Min("participant"), partition_by=[F("participant")]),
+        )
+        .filter(person=participant.pk)
+        .values(
+            "work__task__track__edition",
+            "participant",
+            "participant__login",
+            "participant__name",
+            "points",
+            "tasks_completed",
+            "reward",
+            "last_completed_on",
+            "rank",
+        )
+    )
+    key = results_key("ranks", editions, participant.pk)
+    return cached(key, lambda: {row["work__task__track__edition"]: _standing(row) for row in rows})

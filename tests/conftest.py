@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.test import Client
 
 from tests.factories import UserFactory
 from tests.seventh import build_seventh_edition
@@ -23,7 +24,9 @@ def participant_user(db):
 
 
 @pytest.fixture
-def organizer_client(client, organizer):
+def organizer_client(organizer):
+    """A client signed in as the organizer (the plain ``client`` stays anonymous)."""
+    client = Client()
     client.force_login(organizer)
     return client
 

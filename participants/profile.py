@@ -1,0 +1,62 @@
+"""What a person's public profile shows, in a fixed number of queries."""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from participants.leaderboard import share_expression
+from tasks.models import Contribution, Task
+from tasks.stats import points_expression
+
+
+@dataclass
+class EditionPart:
+    edition: object
+    tracks: list = field(default_factory=list)  # [(track, [contribution, ...])]
+    standing: object = None  # the person's Standing on the edition's leaderboard
+
+
+@dataclass
+class Profile:
+    editions: list  # [EditionPart], newest edition first
+    mentored: list  # [Task]
+
+    @property
+    def edition_ids(self):
+        return {part.edition.pk for part in self.editions}
+
+
+def profile_for(person, editions):
+    """The person's work and mentorships in the given editions (those the caller may see).
+
+    Each contribution carries ``points`` and ``reward`` (its share), as the leaderboard counts them.
+    """
+    edition_ids = [edition.pk for edition in editions]
+    contributions = (
+        Contribution.objects.filter(
+            participant=person,
+            work__task__withdrawn=False,
+            work__task__track__edition__in=edition_ids,
+        )
+        .select_related("work__task__track__edition", "work__task__direction")
+        .annotate(points=points_expression("work__"), reward=share_expression())
+        .order_by(
+            "-work__task__track__edition__number",
+            "work__task__track__order",
+            "work__task__track_id",
+            "work__task__batch",
+            "work__task__position",
+            "work__task__code",
+        )
+    )
+    parts = []
+    for edition, in_edition in groupby(contributions, key=lambda c: c.work.task.track.edition):
+        part = EditionPart(edition)
+        for track, in_track in groupby(in_edition, key=lambda c: c.work.task.track):
+            part.tracks.append((track, list(in_track)))
+        parts.append(part)
+    mentored = list(
+        Task.objects.filter(mentors=person, withdrawn=False, track__edition__in=edition_ids)
+        .select_related("track__edition")
+        .order_by("-track__edition__number", "track__order", "batch", "position", "code")
+    )
+    return Profile(editions=parts, mentored=mentored)

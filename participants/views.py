@@ -1,0 +1,84 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.models import Edition
+from participants.honour_roll import honour_roll_for
+from participants.leaderboard import all_time_board, edition_board, edition_ranks
+from participants.models import Participant
+from participants.profile import profile_for
+from tracks.choices import TrackKind
+
+PAGE_SIZE = 100
+
+
+def _board_page(request, board):
+    return Paginator(board, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def edition_leaderboard(request, slug):
+    edition = get_edition_or_404(slug, request.user)
+    tracks = list(edition.tracks.all())
+    track = None
+    if request.GET.get("track"):
+        track = next((t for t in tracks if t.slug == request.GET["track"]), None)
+        if track is None:
+            raise Http404("No such track in this edition.")
+    return render(
+        request,
+        "participants/leaderboard.html",
+        {
+            "edition": edition,
+            "track_choices": [(t.slug, t.name) for t in tracks],
+            "selected_track": track.slug if track else "",
+            "page_obj": _board_page(request, edition_board(edition, track)),
+        },
+    )
+
+
+def leaderboard(request):
+    editions = list(Edition.objects.public())
+    kind = request.GET.get("track") or None
+    if kind is not None and kind not in TrackKind.values:
+        raise Http404("No such kind of track.")
+    return render(
+        request,
+        "participants/leaderboard.html",
+        {
+            "edition": None,
+            "editions": editions,
+            "track_choices": TrackKind.choices,
+            "selected_track": kind or "",
+            "page_obj": _board_page(request, all_time_board(editions, kind)),
+        },
+    )
+
+
+def participant_detail(request, login):
+    person = get_object_or_404(Participant.objects.by_login(login))
+    editions = list(visible_editions(request.user))
+    profile = profile_for(person, editions)
+    if not profile.editions and not profile.mentored:
+        # Somebody known only from drafts is not public.
+        raise Http404("No public results for this person.")
+    ranks = edition_ranks(person, [e for e in editions if e.pk in profile.edition_ids])
+    for part in profile.editions:
+        part.standing = ranks.get(part.edition.pk)
+    public = [edition for edition in editions if edition.is_public]
+    all_time = next((s for s in all_time_board(public) if s.participant_id == person.pk), None)
+    return render(
+        request,
+        "participants/participant_detail.html",
+        {"person": person, "profile": profile, "all_time": all_time},
+    )
+
+
+def honour_roll(request, slug):
+    """The completion list as the organizers publish it, per track: task, people, stars, reward."""
+    edition = get_edition_or_404(slug, request.user)
+    return render(
+        request,
+        "participants/honour_roll.html",
+        {"edition": edition, "tracks": honour_roll_for(edition)},
+    )

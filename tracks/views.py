@@ -1,0 +1,49 @@
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from hackathon.access import get_edition_or_404
+from participants.models import Participant
+from tasks.models import Contribution, Task, Work
+from tasks.stats import direction_board, figures_for_tasks, milestone_counts
+from tracks.choices import TrackKind
+
+
+def track_detail(request, slug, track):
+    edition = get_edition_or_404(slug, request.user)
+    track = get_object_or_404(edition.tracks, slug=track)
+    tasks = Task.objects.filter(track=track)
+    context = {
+        "edition": edition,
+        "track": track,
+        "figures": figures_for_tasks(tasks),
+        "board": direction_board(tasks),
+        "milestones": list(track.milestones.all()),
+        "milestone_counts": milestone_counts(track),
+    }
+    if track.kind != TrackKind.INDIVIDUAL:
+        # Camp and Fundable projects are few: list them with mentors, people and grades.
+        projects = (
+            tasks.published()
+            .select_related("direction")
+            .prefetch_related(
+                Prefetch("mentors", queryset=Participant.objects.order_by("login")),
+                Prefetch(
+                    "works",
+                    queryset=Work.objects.order_by("id").prefetch_related(
+                        Prefetch(
+                            "contributions",
+                            queryset=Contribution.objects.select_related("participant").order_by(
+                                "id"
+                            ),
+                        )
+                    ),
+                ),
+            )
+            .order_by("batch", "position", "code")
+        )
+        context["batches"] = [
+            (batch, list(rows)) for batch, rows in groupby(projects, key=lambda t: t.batch)
+        ]
+    return render(request, "tracks/track_detail.html", context)
