@@ -4,39 +4,140 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Edition',
+            name="Edition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Used in URLs, e.g. 7th.', unique=True, verbose_name='slug')),
-                ('number', models.PositiveIntegerField(help_text="The edition's ordinal, e.g. 7.", unique=True, verbose_name='number')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('starts_on', models.DateField(help_text='The day the edition was launched.', verbose_name='starts on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('results_published_at', models.DateTimeField(blank=True, help_text='Empty until the results are published; they are provisional from then on.', null=True, verbose_name='results published at')),
-                ('objections_close_at', models.DateTimeField(blank=True, help_text='End of the public objection window; the results are final after it.', null=True, verbose_name='objections close at')),
-                ('objections_reviewed_by', models.DateField(blank=True, help_text='The day by which the organizers promise to answer objections.', null=True, verbose_name='objections reviewed by')),
-                ('objections_contact', models.EmailField(blank=True, help_text='Public address where objections are sent.', max_length=254, verbose_name='objections contact')),
-                ('is_public', models.BooleanField(default=False, help_text='Draft editions are invisible to everybody but the organizers.', verbose_name='public')),
-                ('yuan_per_star', models.PositiveIntegerField(blank=True, help_text='Reward of one star in CNY; empty when rewards are not counted in stars.', null=True, verbose_name='CNY per star')),
-                ('banner', models.ImageField(blank=True, upload_to='editions/', verbose_name='banner')),
-                ('results_version', models.PositiveIntegerField(default=0, editable=False, help_text="Goes up whenever the edition's results change; part of the cache keys.", verbose_name='results version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used in URLs, e.g. 7th.", unique=True, verbose_name="slug"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="The edition's ordinal, e.g. 7.",
+                        unique=True,
+                        verbose_name="number",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "starts_on",
+                    models.DateField(
+                        help_text="The day the edition was launched.", verbose_name="starts on"
+                    ),
+                ),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "results_published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty until the results are published; they are provisional from then on.",
+                        null=True,
+                        verbose_name="results published at",
+                    ),
+                ),
+                (
+                    "objections_close_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="End of the public objection window; the results are final after it.",
+                        null=True,
+                        verbose_name="objections close at",
+                    ),
+                ),
+                (
+                    "objections_reviewed_by",
+                    models.DateField(
+                        blank=True,
+                        help_text="The day by which the organizers promise to answer objections.",
+                        null=True,
+                        verbose_name="objections reviewed by",
+                    ),
+                ),
+                (
+                    "objections_contact",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Public address where objections are sent.",
+                        max_length=254,
+                        verbose_name="objections contact",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Draft editions are invisible to everybody but the organizers.",
+                        verbose_name="public",
+                    ),
+                ),
+                (
+                    "yuan_per_star",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Reward of one star in CNY; empty when rewards are not counted in stars.",
+                        null=True,
+                        verbose_name="CNY per star",
+                    ),
+                ),
+                (
+                    "banner",
+                    models.ImageField(blank=True, upload_to="editions/", verbose_name="banner"),
+                ),
+                (
+                    "results_version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Goes up whenever the edition's results change; part of the cache keys.",
+                        verbose_name="results version",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
             ],
             options={
-                'verbose_name': 'edition',
-                'verbose_name_plural': 'editions',
-                'ordering': ['-number'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='edition_ends_after_start'), models.CheckConstraint(condition=models.Q(('objections_close_at__isnull', True), models.Q(('results_published_at__isnull', False), ('objections_close_at__gte', models.F('results_published_at'))), _connector='OR'), name='edition_objections_close_after_publication'), models.CheckConstraint(condition=models.Q(('number__gte', 1)), name='edition_number_positive')],
+                "verbose_name": "edition",
+                "verbose_name_plural": "editions",
+                "ordering": ["-number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_on__isnull", True),
+                            ("ends_on__gte", models.F("starts_on")),
+                            _connector="OR",
+                        ),
+                        name="edition_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("objections_close_at__isnull", True),
+                            models.Q(
+                                ("results_published_at__isnull", False),
+                                ("objections_close_at__gte", models.F("results_published_at")),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="edition_objections_close_after_publication",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="edition_number_positive"
+                    ),
+                ],
             },
         ),
     ]

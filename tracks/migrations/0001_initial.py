@@ -5,66 +5,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('hackathon', '0001_initial'),
+        ("hackathon", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Track',
+            name="Track",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('individual', 'Individual contribution challenge'), ('camp', 'Mentorship camp'), ('fundable', 'Fundable Projects'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(help_text='The name as published.', max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(allow_unicode=True, help_text='Used in URLs; the kind for the three standard tracks.', max_length=100, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('tracking_issue_url', models.URLField(blank=True, verbose_name='tracking issue')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tracks', to='hackathon.edition', verbose_name='edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Individual contribution challenge"),
+                            ("camp", "Mentorship camp"),
+                            ("fundable", "Fundable Projects"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The name as published.", max_length=200, verbose_name="name"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        help_text="Used in URLs; the kind for the three standard tracks.",
+                        max_length=100,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("tracking_issue_url", models.URLField(blank=True, verbose_name="tracking issue")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tracks",
+                        to="hackathon.edition",
+                        verbose_name="edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'track',
-                'verbose_name_plural': 'tracks',
-                'ordering': ['edition_id', 'order', 'id'],
+                "verbose_name": "track",
+                "verbose_name_plural": "tracks",
+                "ordering": ["edition_id", "order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('weekly_report', 'Weekly report'), ('tech_sharing', 'Tech-sharing session'), ('defence', 'Defence'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('url', models.URLField(blank=True, verbose_name='link')),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='tracks.track', verbose_name='track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("weekly_report", "Weekly report"),
+                            ("tech_sharing", "Tech-sharing session"),
+                            ("defence", "Defence"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("url", models.URLField(blank=True, verbose_name="link")),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="tracks.track",
+                        verbose_name="track",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['track_id', 'held_on', 'id'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["track_id", "held_on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='track',
-            constraint=models.UniqueConstraint(fields=('edition', 'slug'), name='track_unique_slug'),
+            model_name="track",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "slug"), name="track_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='track',
-            constraint=models.UniqueConstraint(fields=('edition', 'name'), name='track_unique_name'),
+            model_name="track",
+            constraint=models.UniqueConstraint(
+                fields=("edition", "name"), name="track_unique_name"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='track',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'other'), _negated=True), fields=('edition', 'kind'), name='track_one_per_standard_kind'),
+            model_name="track",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "other"), _negated=True),
+                fields=("edition", "kind"),
+                name="track_one_per_standard_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='track',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['individual', 'camp', 'fundable', 'other'])), name='track_kind_valid'),
+            model_name="track",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["individual", "camp", "fundable", "other"])),
+                name="track_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['weekly_report', 'tech_sharing', 'defence', 'other'])), name='milestone_kind_valid'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["weekly_report", "tech_sharing", "defence", "other"])
+                ),
+                name="milestone_kind_valid",
+            ),
         ),
     ]
