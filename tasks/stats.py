@@ -129,6 +129,7 @@ class DirectionRow:
 
     direction_id: int | None
     name: str
+    name_en: str
     figures: Figures
 
 
@@ -140,17 +141,26 @@ def direction_board(tasks):
     rows = (
         tasks.published()
         .order_by()
-        .values("direction", "direction__name", "direction__order")
+        .values("direction", "direction__name", "direction__name_en", "direction__order")
         .annotate(**figure_aggregates())
     )
-    board = [
-        DirectionRow(row["direction"], row["direction__name"] or "", _figures(row)) for row in rows
-    ]
-    order = {
-        row["direction"]: (row["direction__order"] is None, row["direction__order"] or 0)
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            row["direction"] is None,
+            row["direction__order"] or 0,
+            row["direction__name"] or "",
+        ),
+    )
+    return [
+        DirectionRow(
+            row["direction"],
+            row["direction__name"] or "",
+            row["direction__name_en"] or "",
+            _figures(row),
+        )
         for row in rows
-    }
-    return sorted(board, key=lambda line: (*order[line.direction_id], line.name))
+    ]
 
 
 def milestone_counts(track):

@@ -35,7 +35,7 @@ def test_edition_page_shows_the_edition_and_each_tracks_figures(client, seventh)
         "Completion rate 47% Participants 33 Developers who completed 19"
     ) in page
     assert "Developers who completed 37" in page
-    assert "框架开发 12 " in page
+    assert "Framework development 12 " in page
 
 
 def test_draft_edition_page_is_not_found_for_the_public(client, participant_user):
@@ -77,3 +77,9 @@ def test_edition_page_query_count_does_not_grow_with_tracks_or_tasks(
     with django_assert_num_queries(5):
         response = client.get("/editions/7th/")
     assert len(response.context["track_rows"]) == 3
+
+
+def test_board_names_directions_as_published_in_chinese(client, seventh):
+    page = text(client.get("/editions/7th/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+
+    assert "框架开发 12 " in page

@@ -29,7 +29,7 @@ def test_individual_page_shows_figures_and_board_without_listing_tasks(client, s
     page = text(response)
 
     assert "Tasks completed 27 Completion rate 47%" in page
-    assert "框架开发 12 " in page
+    assert "Framework development 12 " in page
     assert "batches" not in response.context
 
 
