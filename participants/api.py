@@ -1,0 +1,95 @@
+"""GET /api/editions/<slug>/leaderboard/ and GET /api/leaderboard/: the boards as JSON."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from hackathon.models import Edition
+from participants.leaderboard import all_time_board, edition_board
+from tracks.choices import TrackKind
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+
+
+class StandingSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    login = serializers.CharField()
+    name = serializers.CharField(help_text="Display name; empty when unknown.")
+    points = serializers.FloatField()
+    tasks_completed = serializers.IntegerField()
+    reward = serializers.FloatField(allow_null=True, help_text="CNY; null when not known.")
+
+
+class LeaderboardSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = StandingSerializer(many=True)
+
+
+def _window(request):
+    """(offset, limit) from the query string, or a 400 that says which parameter is wrong."""
+    values = {}
+    for name, default, largest in [("offset", 0, None), ("limit", DEFAULT_LIMIT, MAX_LIMIT)]:
+        raw = request.query_params.get(name, "")
+        try:
+            value = int(raw) if raw else default
+        except ValueError:
+            raise ValidationError({name: ["A whole number is required."]}) from None
+        if value < 0 or (largest is not None and value > largest):
+            limit = f" and at most {largest}" if largest else ""
+            raise ValidationError({name: [f"Must be at least 0{limit}."]})
+        values[name] = value
+    return values["offset"], values["limit"]
+
+
+def _page(request, board):
+    offset, limit = _window(request)
+    data = {"count": len(board), "results": board[offset : offset + limit]}
+    return Response(LeaderboardSerializer(data).data)
+
+
+WINDOW_PARAMETERS = [
+    OpenApiParameter(
+        "limit", OpenApiTypes.INT, description=f"Rows per page (at most {MAX_LIMIT})."
+    ),
+    OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip."),
+]
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("track", OpenApiTypes.STR, description="A track's slug."),
+        *WINDOW_PARAMETERS,
+    ],
+    responses={200: LeaderboardSerializer, 404: OpenApiResponse(description="No such edition.")},
+)
+@api_view(["GET"])
+def edition_leaderboard(request, slug):
+    """The edition's leaderboard (or one track's), ranked by the rule stated in DESIGN.md."""
+    edition = get_object_or_404(Edition.objects.public(), slug=slug)
+    track = None
+    if request.query_params.get("track"):
+        track = edition.tracks.filter(slug=request.query_params["track"]).first()
+        if track is None:
+            raise NotFound("No such track in this edition.")
+    return _page(request, edition_board(edition, track))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("track", OpenApiTypes.STR, enum=TrackKind.values, description="A kind."),
+        *WINDOW_PARAMETERS,
+    ],
+    responses={200: LeaderboardSerializer},
+)
+@api_view(["GET"])
+def leaderboard(request):
+    """The all-time leaderboard over every public edition."""
+    kind = request.query_params.get("track") or None
+    if kind is not None and kind not in TrackKind.values:
+        raise ValidationError({"track": [f"Choose one of {', '.join(TrackKind.values)}."]})
+    return _page(request, all_time_board(list(Edition.objects.public()), kind))
