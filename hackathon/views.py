@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.charts import edition_chart
 from tasks.models import Task
 from tasks.stats import direction_board, edition_figures, editions_figures, track_figures
 
@@ -9,7 +10,8 @@ def home(request):
     editions = list(visible_editions(request.user))
     figures = editions_figures(editions)
     rows = [(edition, figures[edition.pk]) for edition in editions]
-    return render(request, "hackathon/home.html", {"rows": rows})
+    chart = edition_chart([(edition.slug, figures) for edition, figures in reversed(rows)])
+    return render(request, "hackathon/home.html", {"rows": rows, "chart": chart})
 
 
 def edition_detail(request, slug):

@@ -1,0 +1,83 @@
+"""Geometry of the home page's chart: tasks published and completed per edition (bars) and the
+completion rate (a line), drawn as server-rendered SVG from figures computed elsewhere."""
+
+from dataclasses import dataclass
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 44, 44, 16, 36
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    published: int
+    completed: int
+    percent: int
+    x: float  # left edge of the published bar
+    bar_width: float
+    published_y: float
+    published_height: float
+    completed_y: float
+    completed_height: float
+    rate_x: float
+    rate_y: float
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    columns: list
+    baseline: float
+    top: float
+    left: float
+    right: float
+    scale_max: int
+    rate_points: str  # the polyline's points
+
+
+def edition_chart(rows):
+    """A Chart for [(label, Figures)] in chronological order; None when there is nothing to draw."""
+    if not rows:
+        return None
+    scale_max = max(max(f.tasks_published for _, f in rows), 1)
+    plot_width = WIDTH - LEFT - RIGHT
+    plot_height = HEIGHT - TOP - BOTTOM
+    slot = plot_width / len(rows)
+    bar = min(slot * 0.35, 40)
+    baseline = TOP + plot_height
+
+    def y(value):
+        return baseline - plot_height * value / scale_max
+
+    columns = []
+    for index, (label, figures) in enumerate(rows):
+        x = LEFT + slot * index + slot / 2 - bar
+        percent = figures.completion_percent
+        columns.append(
+            Column(
+                label=label,
+                published=figures.tasks_published,
+                completed=figures.tasks_completed,
+                percent=percent,
+                x=round(x, 1),
+                bar_width=round(bar, 1),
+                published_y=round(y(figures.tasks_published), 1),
+                published_height=round(baseline - y(figures.tasks_published), 1),
+                completed_y=round(y(figures.tasks_completed), 1),
+                completed_height=round(baseline - y(figures.tasks_completed), 1),
+                rate_x=round(x + bar, 1),
+                rate_y=round(baseline - plot_height * percent / 100, 1),
+            )
+        )
+    return Chart(
+        width=WIDTH,
+        height=HEIGHT,
+        columns=columns,
+        baseline=baseline,
+        top=TOP,
+        left=LEFT,
+        right=WIDTH - RIGHT,
+        scale_max=scale_max,
+        rate_points=" ".join(f"{c.rate_x},{c.rate_y}" for c in columns),
+    )
