@@ -2,6 +2,8 @@ import re
 
 import pytest
 
+from hackathon.charts import edition_chart
+from tasks.stats import Figures
 from tests.factories import EditionFactory, TaskFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +85,30 @@ def test_board_names_directions_as_published_in_chinese(client, seventh):
     page = text(client.get("/editions/7th/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
 
     assert "框架开发 12 " in page
+
+
+def test_home_chart_draws_each_edition_oldest_first(client, seventh):
+    sixth = EditionFactory(number=6, slug="6th", name="第六期")
+    WorkFactory(task__track__edition=sixth, contributors=["alice"])
+
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+
+    assert [column.label for column in response.context["chart"].columns] == ["6th", "7th"]
+    assert "<title>7th: 88 published</title>" in html
+    assert "<title>7th: 53 completed</title>" in html
+    assert "<title>7th: 60%</title>" in html
+
+
+def test_chart_scales_bars_to_the_largest_edition():
+    chart = edition_chart(
+        [
+            ("a", Figures(tasks_published=50, tasks_completed=25)),
+            ("b", Figures(tasks_published=100)),
+        ]
+    )
+
+    heights = [(c.published_height, c.completed_height) for c in chart.columns]
+    assert heights == [(104.0, 52.0), (208.0, 0.0)]
+    assert [c.rate_y for c in chart.columns] == [120.0, 224.0]
+    assert edition_chart([]) is None
