@@ -16,6 +16,7 @@ An empty cell says nothing: it never clears or overwrites what is recorded. Noth
 
 import csv
 import datetime
+import functools
 import io
 import re
 import unicodedata
@@ -27,7 +28,7 @@ from typing import NamedTuple
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -114,6 +115,8 @@ KIND_LABELS = {
 }
 
 BATCH_SIZE = 1000
+# Values per IN clause: below SQLite's limit of 999 parameters.
+IN_CHUNK_SIZE = 900
 LOGIN_SEPARATORS = re.compile(r"[;；,，\s]+")
 URL_SEPARATORS = re.compile(r"[;；\s]+")
 NUMBER = r"(\d+(?:\.\d+)?)"
@@ -481,10 +484,8 @@ def parse_date(text: str) -> datetime.date:
 
 
 def parse_url(text: str) -> str:
-    try:
-        validate_url(text)
-    except ValidationError:
-        raise CellError(_("“%(value)s” is not an http(s) URL.") % {"value": text}) from None
+    if not is_url(text):
+        raise CellError(_("“%(value)s” is not an http(s) URL.") % {"value": text})
     return text
 
 
@@ -502,7 +503,9 @@ def parse_urls(text: str) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
+@functools.lru_cache(maxsize=10_000)
 def is_url(text: str) -> bool:
+    """Whether ``text`` is an http(s) URL; cached, as a file repeats its issues' URLs."""
     try:
         validate_url(text)
     except ValidationError:
@@ -832,9 +835,8 @@ class FilePlan:
 Mentor = Task.mentors.through
 
 
-def chunks(values: list, size: int | None = None) -> Iterator[list]:
-    """Slices of ``values`` small enough for an IN clause of the database."""
-    size = size or min(connection.features.max_query_params or 5000, 5000) - 50
+def chunks(values: list, size: int = IN_CHUNK_SIZE) -> Iterator[list]:
+    """Slices of ``values`` small enough for an IN clause."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -905,6 +907,9 @@ class Writer:
         for model, (objs, fields) in self.updated.items():
             if objs:
                 model.objects.bulk_update(objs, sorted(fields), batch_size=BATCH_SIZE)
+        if self.report.changed:
+            # Bulk writes send no post_save: the edition's cached results expire here, once.
+            type(self.edition).objects.filter(pk=self.edition.pk).results_changed()
 
     def people(self) -> dict[str, Participant]:
         """The people the file names, by lowercase login; new ones with their first spelling."""
@@ -970,7 +975,7 @@ class Writer:
     def tasks(self, tracks, directions) -> list[tuple[TaskPlan, Task]]:
         fields = ["track", "batch", "code", "title", "direction", "stars", "issue_url", "withdrawn"]
         existing = {
-            (task.track_id, task.batch, normalize_code(task.code)): task
+            (task.track_id, " ".join(task.batch.split()), normalize_code(task.code)): task
             for task in Task.objects.filter(track__edition=self.edition).only(*fields)
         }
         tasks = []
