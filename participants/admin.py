@@ -1,9 +1,11 @@
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant
 from tasks.choices import WorkStatus
+from tasks.models import Contribution
 
 
 class PFCCMemberFilter(admin.SimpleListFilter):
@@ -39,14 +41,21 @@ class ParticipantAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
 
     def get_queryset(self, request):
-        completed = Q(
-            contributions__work__status=WorkStatus.COMPLETED,
-            contributions__work__task__withdrawn=False,
+        # A subquery rather than Count() over a join: no GROUP BY, whose rows would come
+        # unordered to the autocomplete.
+        completed = (
+            Contribution.objects.filter(
+                participant=OuterRef("pk"),
+                work__status=WorkStatus.COMPLETED,
+                work__task__withdrawn=False,
+            )
+            .order_by()
+            .values("participant")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
         return (
-            super()
-            .get_queryset(request)
-            .annotate(completed_count=Count("contributions", filter=completed))
+            super().get_queryset(request).annotate(completed_count=Coalesce(Subquery(completed), 0))
         )
 
     @admin.display(description=_("pieces of work completed"), ordering="completed_count")

@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tasks.choices import WorkStatus
+from tasks.choices import TaskProgress
 from tasks.forms import ContributionFormSet, WorkInlineForm, WorkInlineFormSet
 from tasks.models import Contribution, Direction, Task, Work
 from tracks.models import Track
@@ -13,6 +14,19 @@ from tracks.models import Track
 CONTRIBUTIONS_WITH_PEOPLE = Prefetch(
     "contributions", queryset=Contribution.objects.select_related("participant")
 )
+
+
+class ProgressFilter(admin.SimpleListFilter):
+    title = _("progress")
+    parameter_name = "progress"
+
+    def lookups(self, request, model_admin):
+        return [(str(value), label) for value, label in TaskProgress.choices]
+
+    def queryset(self, request, queryset):
+        if self.value() in {str(value) for value in TaskProgress.values}:
+            return queryset.filter(progress=int(self.value()))
+        return queryset
 
 
 def set_withdrawn(tasks, withdrawn):
@@ -38,10 +52,16 @@ class DirectionAdmin(admin.ModelAdmin):
     ordering = ["order", "name"]
 
     def get_queryset(self, request):
+        published = (
+            Task.objects.published()
+            .filter(direction=OuterRef("pk"))
+            .order_by()
+            .values("direction")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
-            super()
-            .get_queryset(request)
-            .annotate(published_count=Count("tasks", filter=Q(tasks__withdrawn=False)))
+            super().get_queryset(request).annotate(published_count=Coalesce(Subquery(published), 0))
         )
 
     @admin.display(description=_("tasks published"), ordering="published_count")
@@ -78,7 +98,8 @@ class WorkInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .select_related("task")
-            .prefetch_related(CONTRIBUTIONS_WITH_PEOPLE)
+            # The form's initial logins and model_to_dict() read the prefetched contributors.
+            .prefetch_related("contributors")
         )
 
 
@@ -93,13 +114,14 @@ class TaskAdmin(admin.ModelAdmin):
         "stars",
         "withdrawn",
         "works",
-        "completed",
+        "progress",
     ]
     list_display_links = ["code", "title"]
     list_filter = [
         "track__edition",
         "track__kind",
         "direction",
+        ProgressFilter,
         "withdrawn",
         "batch",
     ]
@@ -122,13 +144,21 @@ class TaskAdmin(admin.ModelAdmin):
     actions = ["withdraw", "restore"]
 
     def get_queryset(self, request):
+        # Subqueries rather than Count() over joins: searching logins joins pieces of work and
+        # people, which would multiply the rows counted, and GROUP BY would leave the rows
+        # unordered for the autocomplete.
+        works = (
+            Work.objects.filter(task=OuterRef("pk"))
+            .order_by()
+            .values("task")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                work_count=Count("works"),
-                completed_count=Count("works", filter=Q(works__status=WorkStatus.COMPLETED)),
-            )
+            .with_progress()
+            .annotate(work_count=Coalesce(Subquery(works), 0))
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -146,9 +176,9 @@ class TaskAdmin(admin.ModelAdmin):
         url = reverse("admin:tasks_work_changelist")
         return format_html('<a href="{}?task__id__exact={}">{}</a>', url, task.pk, task.work_count)
 
-    @admin.display(description=_("completed"), boolean=True, ordering="completed_count")
-    def completed(self, task):
-        return task.completed_count > 0
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress(self, task):
+        return TaskProgress(task.progress).label
 
     @admin.action(description=_("Withdraw the selected tasks"), permissions=["change"])
     def withdraw(self, request, queryset):

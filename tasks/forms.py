@@ -132,14 +132,11 @@ class WorkInlineForm(forms.ModelForm):
         # The identity saved in the database, and the one this form will give the work.
         self.stored_identity = self.instance.identity
         self.identity = None
-        if self.instance.pk:
-            self.initial.setdefault(
-                "contributors",
-                [
-                    contribution.participant.login
-                    for contribution in self.instance.contributions.all()
-                ],
-            )
+        if self.instance.pk and "contributors" not in kwargs.get("initial", {}):
+            # Read from the prefetched contributors when the queryset has them.
+            self.initial["contributors"] = [
+                person.login for person in self.instance.contributors.all()
+            ]
 
     def clean(self):
         cleaned_data = super().clean()

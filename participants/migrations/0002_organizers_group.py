@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("hackathon", "0001_initial"),
         ("tracks", "0001_initial"),
-        ("tasks", "0001_initial"),
+        ("tasks", "0002_standard_directions"),
         ("participants", "0001_initial"),
     ]
 
