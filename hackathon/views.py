@@ -2,13 +2,12 @@ from django.shortcuts import render
 
 from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.charts import edition_chart
-from tasks.models import Task
-from tasks.stats import direction_board, edition_figures, editions_figures, track_figures
+from tasks.stats import cached_editions_figures, edition_summary
 
 
 def home(request):
     editions = list(visible_editions(request.user))
-    figures = editions_figures(editions)
+    figures = cached_editions_figures(editions)
     rows = [(edition, figures[edition.pk]) for edition in editions]
     chart = edition_chart([(edition.slug, figures) for edition, figures in reversed(rows)])
     return render(request, "hackathon/home.html", {"rows": rows, "chart": chart})
@@ -16,16 +15,15 @@ def home(request):
 
 def edition_detail(request, slug):
     edition = get_edition_or_404(slug, request.user)
-    tracks = list(edition.tracks.all())
-    by_track = track_figures(edition, tracks)
+    summary = edition_summary(edition)
     return render(
         request,
         "hackathon/edition_detail.html",
         {
             "edition": edition,
             "results_state": edition.results_state(),
-            "figures": edition_figures(edition),
-            "track_rows": [(track, by_track[track.pk]) for track in tracks],
-            "board": direction_board(Task.objects.for_edition(edition)),
+            "figures": summary.figures,
+            "track_rows": summary.tracks,
+            "board": summary.board,
         },
     )

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
+from hackathon.caching import cached, results_key
 from tasks.choices import GRADE_STARS, SUBMITTED_STATUSES, WorkStatus
 from tasks.models import Task
 from tracks.models import Milestone
@@ -199,3 +200,32 @@ def reward_expression(prefix=""):
         ),
         output_field=DecimalField(max_digits=12, decimal_places=2),
     )
+
+
+@dataclass(frozen=True)
+class EditionSummary:
+    """What the edition page and the edition API show: the figures, each track's, the board."""
+
+    figures: Figures
+    tracks: list  # [(Track, Figures)] in the tracks' order
+    board: list  # [DirectionRow]
+
+
+def edition_summary(edition):
+    """The edition's summary, cached until its results change."""
+
+    def compute():
+        tracks = list(edition.tracks.all())
+        by_track = track_figures(edition, tracks)
+        return EditionSummary(
+            figures=edition_figures(edition),
+            tracks=[(track, by_track[track.pk]) for track in tracks],
+            board=direction_board(Task.objects.for_edition(edition)),
+        )
+
+    return cached(results_key("edition-summary", [edition]), compute)
+
+
+def cached_editions_figures(editions):
+    """editions_figures(), cached until the results of any of these editions change."""
+    return cached(results_key("editions-figures", editions), lambda: editions_figures(editions))

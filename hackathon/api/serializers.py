@@ -53,4 +53,6 @@ class EditionDetailSerializer(EditionSerializer):
 
     @extend_schema_field(TrackSerializer(many=True))
     def get_tracks(self, edition):
-        return TrackSerializer(edition.tracks.all(), many=True, context=self.context).data
+        tracks = self.context["tracks"]  # [(Track, Figures)]
+        context = {"track_figures": {track.pk: figures for track, figures in tracks}}
+        return TrackSerializer([track for track, _ in tracks], many=True, context=context).data

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 
 from hackathon.api.serializers import EditionDetailSerializer, EditionSerializer
 from hackathon.models import Edition
-from tasks.stats import edition_figures, editions_figures, track_figures
+from tasks.stats import cached_editions_figures, edition_summary
 
 
 @extend_schema(responses=EditionSerializer(many=True))
@@ -13,7 +13,7 @@ from tasks.stats import edition_figures, editions_figures, track_figures
 def edition_list(request):
     """Public editions, newest first, with their figures."""
     editions = list(Edition.objects.public())
-    context = {"edition_figures": editions_figures(editions)}
+    context = {"edition_figures": cached_editions_figures(editions)}
     return Response(EditionSerializer(editions, many=True, context=context).data)
 
 
@@ -21,9 +21,7 @@ def edition_list(request):
 @api_view(["GET"])
 def edition_detail(request, slug):
     """A public edition with its figures and each track's; drafts are a 404."""
-    edition = get_object_or_404(Edition.objects.public().prefetch_related("tracks"), slug=slug)
-    context = {
-        "edition_figures": {edition.pk: edition_figures(edition)},
-        "track_figures": track_figures(edition, edition.tracks.all()),
-    }
+    edition = get_object_or_404(Edition.objects.public(), slug=slug)
+    summary = edition_summary(edition)
+    context = {"edition_figures": {edition.pk: summary.figures}, "tracks": summary.tracks}
     return Response(EditionDetailSerializer(edition, context=context).data)

@@ -156,17 +156,32 @@ def test_edition_list_query_count_does_not_grow_with_editions(client, django_ass
 def test_edition_detail_query_count_does_not_grow_with_tracks(client, django_assert_num_queries):
     edition = EditionFactory(number=1, slug="1st")
     TrackFactory(edition=edition)
-    with django_assert_num_queries(4):
+    # The edition, then its summary: tracks, figures, each track's figures, the board.
+    with django_assert_num_queries(5):
         client.get("/api/editions/1st/")
     TrackFactory(edition=edition, kind=TrackKind.CAMP)
     TrackFactory(edition=edition, kind=TrackKind.OTHER, name="文章", slug="articles")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/api/editions/1st/")
     assert [track["slug"] for track in response.json()["tracks"]] == [
         "individual",
         "camp",
         "articles",
     ]
+    # Warm: only the edition is read; the summary comes from the cache.
+    with django_assert_num_queries(1):
+        assert client.get("/api/editions/1st/").json() == response.json()
+
+
+def test_edition_figures_change_at_once_when_results_change(client):
+    work = WorkFactory(task__track__edition__slug="1st", status="claimed", contributors=["alice"])
+    assert client.get("/api/editions/1st/").json()["stats"]["tasks_completed"] == 0
+
+    work.status = "completed"
+    work.save()
+
+    assert client.get("/api/editions/1st/").json()["stats"]["tasks_completed"] == 1
+    assert client.get("/api/editions/").json()[0]["stats"]["tasks_completed"] == 1
 
 
 def test_openapi_schema_describes_the_edition_endpoints(client):
