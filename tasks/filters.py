@@ -1,0 +1,178 @@
+"""The task browser's filters: one FilterSet for the page and the API, with readable URL values.
+
+/editions/7th/tasks/?track=individual&status=completed&stars_min=2&q=ind-03&sort=-stars
+"""
+
+from functools import cached_property
+
+import django_filters
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import gettext_lazy as _
+
+from tasks.choices import TaskProgress
+from tasks.models import Contribution, Direction, Task, Work
+
+# The URL values of the status filter, and the API's task status: open, claimed, ...
+STATUS_SLUGS = {progress: progress.name.lower() for progress in TaskProgress}
+STATUS_BY_SLUG = {slug: progress for progress, slug in STATUS_SLUGS.items()}
+
+# Track order, then batch, then the code's number: the order the tracking issues list tasks in.
+DEFAULT_ORDER = ["track__order", "track_id", "batch", "position", "code", "pk"]
+
+# sort parameter → the fields it orders by.
+SORTS = {
+    "code": ["position", "code"],
+    "title": ["title"],
+    "stars": ["stars"],
+    "status": ["progress"],
+}
+
+
+def status_slug(task):
+    """The readable status of a task annotated by TaskQuerySet.with_progress()."""
+    return STATUS_SLUGS[TaskProgress(task.progress)]
+
+
+def task_status(task):
+    return TaskProgress(task.progress)
+
+
+class LazyChoices(BaseChoiceIterator):
+    """Choices read from the database when first needed (rendering, or validating a value)."""
+
+    def __init__(self, load):
+        self.load = load
+
+    @cached_property
+    def choices(self):
+        return list(self.load())
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+
+class TaskOrderingFilter(django_filters.OrderingFilter):
+    """Sorts by one of SORTS, ascending or descending; tasks without stars come last either way.
+
+    The default order breaks ties, so that pages do not overlap.
+    """
+
+    def filter(self, qs, value):
+        ordering = []
+        for param in value or []:
+            descending = param.startswith("-")
+            for field in SORTS[param.removeprefix("-")]:
+                expression = F(field)
+                ordering.append(
+                    expression.desc(nulls_last=True)
+                    if descending
+                    else expression.asc(nulls_last=True)
+                )
+        return qs.order_by(*ordering, *DEFAULT_ORDER)
+
+
+class TaskFilter(django_filters.FilterSet):
+    """Filters an edition's published tasks: ``TaskFilter(request.GET, queryset, edition=edition)``.
+
+    The queryset defaults to every task; it is narrowed to the edition's published tasks and
+    annotated with ``progress`` here, whatever the caller passes.
+    """
+
+    track = django_filters.ChoiceFilter(
+        field_name="track__slug", label=_("Track"), empty_label=_("All tracks")
+    )
+    batch = django_filters.ChoiceFilter(label=_("Batch"), empty_label=_("All batches"))
+    direction = django_filters.ChoiceFilter(
+        field_name="direction__name", label=_("Direction"), empty_label=_("All directions")
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[(slug, progress.label) for progress, slug in STATUS_SLUGS.items()],
+        method="filter_status",
+        label=_("Status"),
+        empty_label=_("Any status"),
+    )
+    stars = django_filters.NumberFilter(label=_("Stars"), min_value=0)
+    stars_min = django_filters.NumberFilter(
+        field_name="stars", lookup_expr="gte", label=_("At least stars"), min_value=0
+    )
+    stars_max = django_filters.NumberFilter(
+        field_name="stars", lookup_expr="lte", label=_("At most stars"), min_value=0
+    )
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("Search"),
+        max_length=100,
+        help_text=_("Code, title, team or GitHub login"),
+    )
+    sort = TaskOrderingFilter(
+        fields=[(field, field) for field in SORTS],
+        field_labels={
+            "code": _("Code"),
+            "title": _("Title"),
+            "stars": _("Stars"),
+            "status": _("Status"),
+        },
+        label=_("Sort by"),
+        empty_label=_("Default order"),
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, edition, **kwargs):
+        queryset = Task.objects.all() if queryset is None else queryset
+        queryset = queryset.for_edition(edition).published()
+        if "progress" not in queryset.query.annotations:
+            queryset = queryset.with_progress()
+        super().__init__(data, queryset.order_by(*DEFAULT_ORDER), **kwargs)
+        self.edition = edition
+        self.filters["track"].extra["choices"] = LazyChoices(self.track_choices)
+        self.filters["batch"].extra["choices"] = LazyChoices(self.batch_choices)
+        self.filters["direction"].extra["choices"] = LazyChoices(self.direction_choices)
+
+    def track_choices(self):
+        return self.edition.tracks.values_list("slug", "name")
+
+    def batch_choices(self):
+        batches = (
+            Task.objects.for_edition(self.edition)
+            .published()
+            .exclude(batch="")
+            .order_by()
+            .values("batch")
+            .annotate(first=Min("pk"))
+            .order_by("first")
+            .values_list("batch", flat=True)
+        )
+        return [(batch, batch) for batch in batches]
+
+    def direction_choices(self):
+        used = Task.objects.for_edition(self.edition).published().filter(direction=OuterRef("pk"))
+        return Direction.objects.filter(Exists(used)).values_list("name", "name")
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(progress=STATUS_BY_SLUG[value])
+
+    def search(self, queryset, name, value):
+        works = Work.objects.filter(task=OuterRef("pk"))
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(title__icontains=value)
+            | Exists(works.filter(team__icontains=value))
+            | Exists(works.filter(contributions__participant__login__icontains=value))
+        )
+
+
+def with_works(tasks, works=None):
+    """Tasks with their pieces of work and the people on them, in three queries in all."""
+    contributions = Contribution.objects.select_related("participant").order_by("pk")
+    works = Work.objects.all() if works is None else works
+    works = works.order_by("pk").prefetch_related(Prefetch("contributions", queryset=contributions))
+    return tasks.select_related("track", "direction").prefetch_related(
+        Prefetch("works", queryset=works)
+    )

@@ -1,0 +1,72 @@
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404, render
+
+from hackathon.access import get_edition_or_404
+from participants.models import Participant
+from tasks.filters import SORTS, TaskFilter, task_status, with_works
+from tasks.models import Task, Work
+from tasks.stats import reward_expression
+
+PAGE_SIZE = 50
+
+
+def sort_headers(current):
+    """For each sortable column: the sort value its header links to, and its aria-sort state."""
+    headers = {}
+    for column in SORTS:
+        if current == column:
+            headers[column] = {"next": f"-{column}", "state": "ascending"}
+        elif current == f"-{column}":
+            headers[column] = {"next": column, "state": "descending"}
+        else:
+            headers[column] = {"next": column, "state": ""}
+    return headers
+
+
+def task_list(request, slug):
+    """The task browser: the edition's published tasks, filtered, sorted and paginated."""
+    edition = get_edition_or_404(slug, request.user)
+    task_filter = TaskFilter(request.GET, edition=edition)
+    if task_filter.is_valid():
+        tasks = task_filter.qs
+        sort = task_filter.form.cleaned_data.get("sort") or [""]
+    else:
+        tasks = Task.objects.none()
+        sort = [""]
+    page = Paginator(with_works(tasks), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tasks/task_list.html",
+        {
+            "edition": edition,
+            "filter": task_filter,
+            "page_obj": page,
+            "rows": [(task, task_status(task)) for task in page],
+            "sort_headers": sort_headers(sort[0]),
+        },
+    )
+
+
+def task_detail(request, slug, pk):
+    """A task: its facts, mentors, and every piece of work with its people and reward."""
+    edition = get_edition_or_404(slug, request.user)
+    works = Work.objects.annotate(effective_reward=reward_expression(""))
+    mentors = Participant.objects.order_by(Lower("login"))
+    tasks = (
+        with_works(Task.objects.for_edition(edition).published().with_progress(), works)
+        .annotate(
+            nominal_reward=ExpressionWrapper(
+                F("stars") * F("track__edition__yuan_per_star"),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            )
+        )
+        .prefetch_related(Prefetch("mentors", queryset=mentors))
+    )
+    task = get_object_or_404(tasks, pk=pk)
+    return render(
+        request,
+        "tasks/task_detail.html",
+        {"edition": edition, "task": task, "status": task_status(task)},
+    )
