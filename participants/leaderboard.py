@@ -1,4 +1,4 @@
-"""The leaderboard rule of DESIGN.md, computed in one aggregate query.
+"""The leaderboard rule of DESIGN.md, ranked in one aggregate query.
 
 Points are stars. A completed piece of work earns its grade's stars if it has a grade, else its
 task's stars, else 1; every contributor of it earns those points, and its reward is split equally
@@ -72,15 +72,15 @@ def share_expression():
     )
 
 
-def standings(contributions):
-    """A queryset of leaderboard rows (dicts), ranked, over the given contributions."""
+def ranked(contributions):
+    """The bare ranking aggregate: one row per person (participant, participant__login, points,
+    tasks_completed, last_completed_on, rank), ranked; rewards and names are read per page."""
     return (
         contributions.order_by()
-        .values("participant", "participant__login", "participant__name")
+        .values("participant", "participant__login")
         .annotate(
             points=Sum(points_expression("work__")),
             tasks_completed=Count("work__task", distinct=True),
-            reward=Sum(share_expression()),
             last_completed_on=Max("work__completed_on"),
         )
         .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
@@ -88,44 +88,113 @@ def standings(contributions):
     )
 
 
-def _standing(row):
-    reward = row["reward"]
-    return Standing(
-        rank=row["rank"],
-        participant_id=row["participant"],
-        login=row["participant__login"],
-        name=row["participant__name"],
-        points=Decimal(row["points"]).quantize(Decimal("0.1")),
-        tasks_completed=row["tasks_completed"],
-        reward=None if reward is None else Decimal(reward).quantize(CENT),
-        last_completed_on=row["last_completed_on"],
+def _ranking_row(row):
+    return (
+        row["participant"],
+        row["participant__login"],
+        row["rank"],
+        Decimal(row["points"]).quantize(Decimal("0.1")),
+        row["tasks_completed"],
+        row["last_completed_on"],
     )
+
+
+def standings_for(contributions, ranking_rows):
+    """Standings for some rows of a ranking, with the names and rewards read in one query."""
+    ids = [row[0] for row in ranking_rows]
+    details = {
+        row["participant"]: row
+        for row in contributions.filter(participant__in=ids)
+        .order_by()
+        .values("participant", "participant__name")
+        .annotate(reward=Sum(share_expression()))
+    }
+    standings = []
+    for participant_id, login, rank, points, tasks_completed, last_completed_on in ranking_rows:
+        reward = details[participant_id]["reward"]
+        standings.append(
+            Standing(
+                rank=rank,
+                participant_id=participant_id,
+                login=login,
+                name=details[participant_id]["participant__name"],
+                points=points,
+                tasks_completed=tasks_completed,
+                reward=None if reward is None else Decimal(reward).quantize(CENT),
+                last_completed_on=last_completed_on,
+            )
+        )
+    return standings
 
 
 def leaderboard(contributions, offset=0, limit=None):
     """(count, [Standing]) for one page of the leaderboard over the given contributions."""
-    rows = standings(contributions)
-    count = contributions.order_by().values("participant").distinct().count()
-    page = rows[offset : offset + limit] if limit is not None else rows[offset:]
-    return count, [_standing(row) for row in page]
+    ranking = [_ranking_row(row) for row in ranked(contributions)]
+    end = None if limit is None else offset + limit
+    return len(ranking), standings_for(contributions, ranking[offset:end])
+
+
+class Board:
+    """A leaderboard over a scope, cached under the versions of the scope's editions.
+
+    It behaves as a sequence of Standings (``len()`` and slices), so a Paginator can page it;
+    each page, the count and each person's standing are cached on their own, so that a warm
+    request reads one small entry, never the whole ranking.
+    """
+
+    def __init__(self, name, editions, contributions, *scope):
+        self.name = name
+        self.editions = list(editions)
+        self.contributions = contributions
+        self.scope = scope
+
+    def _key(self, *parts):
+        return results_key(self.name, self.editions, *self.scope, *parts)
+
+    def ranking(self):
+        """The whole ranking as compact tuples (participant id, login, rank, points, tasks,
+        latest completion)."""
+        return cached(
+            self._key("ranking"), lambda: [_ranking_row(row) for row in ranked(self.contributions)]
+        )
+
+    def __len__(self):
+        return cached(self._key("count"), lambda: len(self.ranking()))
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step not in (None, 1):
+            raise TypeError("A board is read a page (a slice) at a time.")
+        start, stop, _ = index.indices(len(self))
+        return cached(
+            self._key("page", start, stop),
+            lambda: standings_for(self.contributions, self.ranking()[start:stop]),
+        )
+
+    def standing_of(self, participant_id):
+        """The person's Standing on this board, or None."""
+
+        def find():
+            row = next((row for row in self.ranking() if row[0] == participant_id), None)
+            return None if row is None else standings_for(self.contributions, [row])[0]
+
+        return cached(self._key("person", participant_id), find)
 
 
 def edition_board(edition, track=None):
-    """The ranked board of an edition, or of one of its tracks; cached until results change."""
+    """The board of an edition, or of one of its tracks."""
     contributions = counted_contributions(edition=edition, track=track)
-    key = results_key("board", [edition], track.pk if track else "")
-    return cached(key, lambda: [_standing(row) for row in standings(contributions)])
+    return Board("board", [edition], contributions, track.pk if track else "")
 
 
 def all_time_board(editions, kind=None):
     """The board summed over the given (public) editions, optionally over tracks of one kind."""
+    editions = list(editions)
     contributions = counted_contributions(editions=[edition.pk for edition in editions], kind=kind)
-    key = results_key("all-time", editions, kind or "")
-    return cached(key, lambda: [_standing(row) for row in standings(contributions)])
+    return Board("all-time", editions, contributions, kind or "")
 
 
 def edition_ranks(participant, editions):
-    """{edition id: the person's Standing} in each of the given editions where they are ranked."""
+    """{edition id: (rank, points, tasks completed)} of the person in each of the editions."""
     editions = list(editions)
     if not editions:
         return {}
@@ -136,7 +205,6 @@ def edition_ranks(participant, editions):
         .annotate(
             points=Sum(points_expression("work__")),
             tasks_completed=Count("work__task", distinct=True),
-            reward=Sum(share_expression()),
             last_completed_on=Max("work__completed_on"),
         )
         .annotate(
@@ -148,17 +216,13 @@ def edition_ranks(participant, editions):
             person=Window(Min("participant"), partition_by=[F("participant")]),
         )
         .filter(person=participant.pk)
-        .values(
-            "work__task__track__edition",
-            "participant",
-            "participant__login",
-            "participant__name",
-            "points",
-            "tasks_completed",
-            "reward",
-            "last_completed_on",
-            "rank",
-        )
+        .values_list("work__task__track__edition", "rank", "points", "tasks_completed")
     )
     key = results_key("ranks", editions, participant.pk)
-    return cached(key, lambda: {row["work__task__track__edition"]: _standing(row) for row in rows})
+    return cached(
+        key,
+        lambda: {
+            edition_id: (rank, Decimal(points).quantize(Decimal("0.1")), tasks)
+            for edition_id, rank, points, tasks in rows
+        },
+    )

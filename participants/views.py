@@ -64,9 +64,11 @@ def participant_detail(request, login):
         raise Http404("No public results for this person.")
     ranks = edition_ranks(person, [e for e in editions if e.pk in profile.edition_ids])
     for part in profile.editions:
-        part.standing = ranks.get(part.edition.pk)
+        if part.edition.pk in ranks:
+            rank, points, tasks_completed = ranks[part.edition.pk]
+            part.standing = {"rank": rank, "points": points, "tasks_completed": tasks_completed}
     public = [edition for edition in editions if edition.is_public]
-    all_time = next((s for s in all_time_board(public) if s.participant_id == person.pk), None)
+    all_time = all_time_board(public).standing_of(person.pk)
     return render(
         request,
         "participants/participant_detail.html",

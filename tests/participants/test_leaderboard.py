@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from hackathon.models import Edition
-from participants.leaderboard import counted_contributions, leaderboard
+from participants.leaderboard import counted_contributions, edition_board, leaderboard
 from tasks.choices import Grade, WorkStatus
 from tasks.models import Contribution
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
@@ -132,3 +132,19 @@ def test_the_leaderboard_takes_two_queries_whatever_its_length(seventh, django_a
     with django_assert_num_queries(2):
         count, rows = leaderboard(counted_contributions(edition=seventh), offset=10, limit=5)
     assert (count, [row.rank for row in rows]) == (37, [11, 11, 11, 11, 11])
+
+
+def test_a_cached_board_pages_like_the_uncached_leaderboard(seventh, django_assert_num_queries):
+    board = edition_board(seventh)
+    _, expected = leaderboard(counted_contributions(edition=seventh))
+
+    assert len(board) == 37
+    assert board[0:10] + board[10:37] == expected
+    assert board.standing_of(expected[20].participant_id) == expected[20]
+    with django_assert_num_queries(0):
+        assert (len(board), board[10:37]) == (37, expected[10:])
+
+
+def test_a_board_is_read_a_page_at_a_time(seventh):
+    with pytest.raises(TypeError):
+        edition_board(seventh)[3]

@@ -49,12 +49,12 @@ def test_all_time_leaderboard_sums_public_editions(client):
 def test_leaderboard_query_count_does_not_grow_with_people(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["p0"])
-    # The edition, its tracks, the board (count of the pager is taken from the cached list).
-    with django_assert_num_queries(3):
+    # The edition, its tracks, the ranking, the names and rewards of the page's people.
+    with django_assert_num_queries(4):
         client.get("/editions/1st/leaderboard/")
     for n in (1, 2):
         WorkFactory(task__track=track, contributors=[f"p{n}"])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/editions/1st/leaderboard/")
     assert len(response.context["page_obj"]) == 3
     # Warm: the board comes from the cache.
@@ -128,12 +128,13 @@ def test_profile_hides_draft_editions(client):
 def test_profile_query_count_does_not_grow_with_work(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["alice"])
-    # person, editions, contributions, mentored tasks, ranks, all-time board
-    with django_assert_num_queries(6):
+    # person, editions, contributions, mentored tasks, ranks per edition, the all-time ranking
+    # and the person's reward in it
+    with django_assert_num_queries(7):
         client.get("/people/alice/")
     for _ in range(2):
         WorkFactory(task__track=track, contributors=["alice"])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get("/people/alice/")
     assert len(response.context["profile"].editions[0].tracks[0][1]) == 3
 

@@ -1,0 +1,230 @@
+"""Benchmark the public pages on a generated edition history (not a test: it prints figures).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python manage.py bench_pages
+
+Generates editions, tasks, people and pieces of work into an empty database (or reuses what an
+earlier run generated), then prints for each page the query count and the cold and warm median and
+p95 server times, and for the leaderboards the time of their bare aggregate SQL (the floor).
+"""
+
+import random
+import statistics
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from hackathon.models import Edition
+from participants.leaderboard import counted_contributions, ranked
+from participants.models import Participant
+from tasks.choices import Grade, WorkStatus
+from tasks.models import Contribution, Direction, Task, Work, code_position, work_identity
+from tracks.choices import TrackKind
+from tracks.models import Track
+
+BENCH_PREFIX = "bench-"
+STATUSES = [
+    (WorkStatus.COMPLETED, 45),
+    (WorkStatus.PR_SUBMITTED, 15),
+    (WorkStatus.CLAIMED, 20),
+    (WorkStatus.RFC_SUBMITTED, 5),
+    (WorkStatus.REJECTED, 10),
+    (WorkStatus.PARTIALLY_COMPLETED, 5),
+]
+
+
+class Command(BaseCommand):
+    help = "Generate a large edition history and time the public pages on it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--editions", type=int, default=20)
+        parser.add_argument("--tasks", type=int, default=10_000)
+        parser.add_argument("--people", type=int, default=20_000)
+        parser.add_argument("--works", type=int, default=60_000)
+        parser.add_argument("--runs", type=int, default=20, help="requests per measurement")
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, **options):
+        existing = Edition.objects.filter(slug__startswith=BENCH_PREFIX).count()
+        if existing and existing != options["editions"]:
+            raise CommandError(
+                f"This database holds {existing} generated editions, not {options['editions']}: "
+                "use an empty database."
+            )
+        if not existing:
+            if Edition.objects.exists():
+                raise CommandError("The database is not empty: run the benchmark on its own one.")
+            started = time.perf_counter()
+            self.generate(**options)
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")  # as autovacuum would after such a load
+            self.stdout.write(f"generated in {time.perf_counter() - started:.1f} s")
+        counts = {
+            "editions": Edition.objects.count(),
+            "tasks": Task.objects.count(),
+            "people": Participant.objects.count(),
+            "pieces of work": Work.objects.count(),
+            "contributions": Contribution.objects.count(),
+        }
+        self.stdout.write(
+            f"database: {connection.vendor}; " + ", ".join(f"{v} {k}" for k, v in counts.items())
+        )
+        with override_settings(DEBUG=False, ALLOWED_HOSTS=["*"]):
+            self.measure(options["runs"])
+
+    # Generation -------------------------------------------------------------------------------
+
+    @transaction.atomic
+    def generate(self, editions, tasks, people, works, seed, **options):
+        rng = random.Random(seed)
+        directions = list(Direction.objects.all()) or [
+            Direction.objects.create(name=name) for name in ("框架开发", "科学计算", "套件建设")
+        ]
+        edition_rows = Edition.objects.bulk_create(
+            Edition(
+                slug=f"{BENCH_PREFIX}{n}",
+                number=n,
+                name=f"Benchmark edition {n}",
+                starts_on=date(2010, 1, 1) + timedelta(days=180 * n),
+                is_public=True,
+                yuan_per_star=2000,
+            )
+            for n in range(1, editions + 1)
+        )
+        kinds = [TrackKind.INDIVIDUAL, TrackKind.CAMP, TrackKind.FUNDABLE]
+        tracks = Track.objects.bulk_create(
+            Track(edition=edition, kind=kind, name=kind.label, slug=kind, order=order)
+            for edition in edition_rows
+            for order, kind in enumerate(kinds)
+        )
+        task_rows = []
+        for n in range(tasks):
+            track = tracks[n % len(tracks)]
+            code = f"NO.{n // len(tracks) + 1}"
+            task_rows.append(
+                Task(
+                    track=track,
+                    code=code,
+                    position=code_position(code),
+                    title=f"Task {n}",
+                    direction=rng.choice(directions),
+                    stars=Decimal(rng.choice([1, 2, 3, 4, 0.5, 5])),
+                    withdrawn=rng.random() < 0.01,
+                )
+            )
+        task_rows = Task.objects.bulk_create(task_rows, batch_size=2000)
+        person_rows = Participant.objects.bulk_create(
+            (Participant(login=f"dev-{n:05d}") for n in range(people)), batch_size=2000
+        )
+        statuses, weights = zip(*STATUSES, strict=True)
+        work_rows, members = [], []
+        for n in range(works):
+            task = task_rows[n % len(task_rows)]
+            team = rng.sample(person_rows, rng.choice([1, 1, 1, 2, 3]))
+            status = rng.choices(statuses, weights)[0]
+            completed = status == WorkStatus.COMPLETED
+            work_rows.append(
+                Work(
+                    task=task,
+                    status=status,
+                    team=f"team-{n}",
+                    identity=work_identity(f"team-{n}", []),
+                    grade=rng.choice(list(Grade)) if completed and n % 7 == 0 else "",
+                    completed_on=date(2024, 1, 1) + timedelta(days=n % 365) if completed else None,
+                )
+            )
+            members.append(team)
+        work_rows = Work.objects.bulk_create(work_rows, batch_size=2000)
+        Contribution.objects.bulk_create(
+            (
+                Contribution(work=work, participant=person)
+                for work, team in zip(work_rows, members, strict=True)
+                for person in team
+            ),
+            batch_size=5000,
+        )
+
+    # Measurement ------------------------------------------------------------------------------
+
+    def measure(self, runs):
+        generated = list(Edition.objects.filter(slug__startswith=BENCH_PREFIX).order_by("number"))
+        edition = generated[len(generated) // 2]
+        top = (
+            Contribution.objects.filter(work__task__track__edition=edition)
+            .values_list("participant__login", flat=True)
+            .first()
+        )
+        pages = [
+            ("home", "/"),
+            ("edition page", f"/editions/{edition.slug}/"),
+            ("task browser", f"/editions/{edition.slug}/tasks/"),
+            ("task browser, filtered", f"/editions/{edition.slug}/tasks/?status=completed&q=dev-0"),
+            ("leaderboard", f"/editions/{edition.slug}/leaderboard/"),
+            ("all-time leaderboard", "/leaderboard/"),
+            ("profile", f"/people/{top}/"),
+            ("API leaderboard", f"/api/editions/{edition.slug}/leaderboard/"),
+        ]
+        client = Client()
+        columns = ["queries", "cold med", "cold p95", "warm med", "warm p95"]
+        self.stdout.write(f"{'page':<24} " + " ".join(f"{c:>9}" for c in columns))
+        for name, url in pages:
+            cold, cold_queries = self.timed(client, url, runs, clear=True)
+            warm, warm_queries = self.timed(client, url, runs, clear=False)
+            self.stdout.write(
+                f"{name:<24} {cold_queries:>4}/{warm_queries:<4} {ms(median(cold)):>9} "
+                f"{ms(p95(cold)):>9} {ms(median(warm)):>9} {ms(p95(warm)):>9}"
+            )
+        self.stdout.write("bare leaderboard SQL (the floor):")
+        editions = list(Edition.objects.public())
+        for name, contributions in [
+            ("leaderboard", counted_contributions(edition=edition)),
+            ("all-time leaderboard", counted_contributions(editions=[e.pk for e in editions])),
+        ]:
+            sql, params = ranked(contributions).query.sql_with_params()
+            times = []
+            for _ in range(runs):
+                with connection.cursor() as cursor:
+                    started = time.perf_counter()
+                    cursor.execute(sql, params)
+                    rows = cursor.fetchall()
+                    times.append(time.perf_counter() - started)
+            self.stdout.write(
+                f"{name:<24} {len(rows):>9} rows "
+                f"{ms(median(times)):>9} median {ms(p95(times)):>9} p95"
+            )
+        self.stdout.write("times in ms; queries as cold/warm")
+
+    def timed(self, client, url, runs, clear):
+        times, queries = [], 0
+        if not clear:
+            client.get(url)  # fill the cache
+        for _ in range(runs):
+            if clear:
+                cache.clear()
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            queries = len(captured)
+        return times, queries
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def ms(seconds):
+    return f"{seconds * 1000:.1f}"
