@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test lint format bench-import install
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+
+.PHONY: demo test lint format bench bench-import install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +39,9 @@ format: install
 bench-import: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bench_import
+
+## Time the public pages on a generated history of 20 editions (a PostgreSQL database of its own)
+bench: install
+	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE bench" 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages
