@@ -179,17 +179,23 @@ class WorkInlineFormSet(BaseInlineFormSet):
             kept[form.identity] = form
             if form.stored_identity and form.stored_identity != form.identity:
                 leaving.add(form.stored_identity)
-        # Every piece of work of the task is in the formset. A work may not take over, in the same
-        # save, the identity that another one is giving up: they are saved one after the other.
-        for form in self.initial_forms:
-            identity = form.stored_identity
+        # Every piece of work of the task is in the formset. The formset saves the existing works
+        # in their order (deleting or changing each), then the new ones: an existing work may not
+        # take over the identity that a later one gives up, which still holds it in the database.
+        position = {form: index for index, form in enumerate(self.initial_forms)}
+        for holder in self.initial_forms:
+            identity = holder.stored_identity
             taker = kept.get(identity)
-            if identity in leaving and taker is not None and taker is not form:
+            if (
+                identity in leaving
+                and taker is not None
+                and position.get(taker, len(position)) < position[holder]
+            ):
                 taker.add_error(
                     field_for(identity),
                     _(
-                        "Another piece of work of this task still has this identity in the "
-                        "database: save its change first, then this one."
+                        "A piece of work listed below this one still has this identity: save "
+                        "its change first, then this one."
                     ),
                 )
 

@@ -509,11 +509,34 @@ def test_taking_over_an_identity_another_work_gives_up_in_the_same_save_is_a_for
 
     assert response.status_code == 200
     message = (
-        "Another piece of work of this task still has this identity in the database: save its "
-        "change first, then this one."
+        "A piece of work listed below this one still has this identity: save its change first, "
+        "then this one."
     )
-    assert inline_errors(response) == [{"contributors": [message]}, {"contributors": [message]}]
+    assert inline_errors(response) == [{"contributors": [message]}, {}]
     assert [logins_of(first), logins_of(second)] == [["alice"], ["bob"]]
+
+
+def test_work_may_take_the_identity_an_earlier_work_gives_up_in_the_same_save(organizer_client):
+    first = WorkFactory(contributors=["alice"])
+    second = WorkFactory(task=first.task, contributors=["bob"])
+
+    response = post_task_works(
+        organizer_client,
+        first.task,
+        [
+            existing_work_row(first, contributors="carol"),
+            existing_work_row(second, contributors="alice"),
+            work_row(contributors="bob"),
+        ],
+        initial=2,
+    )
+
+    assert response.status_code == 302
+    assert [(w.identity, logins_of(w)) for w in first.task.works.order_by("id")] == [
+        ("people:carol", ["carol"]),
+        ("people:alice", ["alice"]),
+        ("people:bob", ["bob"]),
+    ]
 
 
 def test_work_past_claimed_needs_a_contributor_and_a_claim_needs_a_team_or_one(organizer_client):
@@ -570,6 +593,25 @@ def test_deleting_a_work_on_its_task_page_frees_its_identity(organizer_client):
 
     assert response.status_code == 302
     assert Work.objects.count() == 0
+
+
+def test_deleting_a_work_and_adding_one_with_its_contributors_in_one_save(organizer_client):
+    work = WorkFactory(status=WorkStatus.CLAIMED, contributors=["alice"])
+
+    response = post_task_works(
+        organizer_client,
+        work.task,
+        [existing_work_row(work, DELETE="on"), work_row(contributors="Alice")],
+        initial=1,
+    )
+
+    assert response.status_code == 302
+    (new,) = work.task.works.all()
+    assert (new.pk != work.pk, new.status, new.identity) == (
+        True,
+        WorkStatus.COMPLETED,
+        "people:alice",
+    )
 
 
 # The piece of work's own page -----------------------------------------------------------------
@@ -767,6 +809,18 @@ def test_task_list_filters_by_progress(organizer_client):
     response = organizer_client.get(changelist("tasks_task"), {"progress": "2"})
 
     assert [task.code for task in response.context["cl"].result_list] == ["NO.2"]
+
+
+def test_task_lists_link_to_their_works(organizer_client):
+    task = WorkFactory(task__code="NO.1", contributors=["alice"]).task
+    WorkFactory(task__code="NO.2", contributors=["bob"])
+
+    tasks = organizer_client.get(changelist("tasks_task"), {"q": "NO.1"})
+    link = f"/admin/tasks/work/?task__id__exact={task.pk}"
+    works = organizer_client.get(link)
+
+    assert f'<a href="{link}">1</a>' in tasks.content.decode()
+    assert [work.task.code for work in works.context["cl"].result_list] == ["NO.1"]
 
 
 def test_work_list_shows_contributors_and_searches_logins(organizer_client):
