@@ -7,7 +7,8 @@ names, camp projects in batches with mentors and grades, open and withdrawn task
 word, teams, several contributors on one row, logins in varying case, star spellings, rewards,
 pull requests and dates. It is imported into a fresh edition as a dry run, for real, and once
 more, which must change nothing; each run prints its rows, wall time and number of queries.
-The edition and the people it created are deleted afterwards unless --keep is given.
+The edition and the people and directions it created are deleted afterwards unless --keep is
+given.
 """
 
 import csv
@@ -24,7 +25,7 @@ from django.utils import timezone
 from hackathon.models import Edition
 from participants.models import Participant
 from tasks.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_tasks
-from tasks.models import Contribution, Task, Work
+from tasks.models import Contribution, Direction, Task, Work
 from tracks.models import Track
 
 LOGIN_PREFIX = "bench-dev-"
@@ -216,6 +217,7 @@ class Command(BaseCommand):
             f"{len(data)} rows, {len(named)} people, {generator.tasks} tasks, "
             f"{len(content) / 1e6:.1f} MB; database: {connection.vendor}"
         )
+        directions = set(Direction.objects.values_list("name", flat=True))
         edition = self.fresh_edition()
         try:
             self.run("dry run", content, edition, dry_run=True)
@@ -225,7 +227,7 @@ class Command(BaseCommand):
                 raise CommandError("The second import changed something.")
         finally:
             if not keep:
-                self.clean_up(edition)
+                self.clean_up(edition, directions)
 
     def run(self, label, content, edition, dry_run=False):
         counter = QueryCounter()
@@ -248,8 +250,8 @@ class Command(BaseCommand):
             yuan_per_star=2000,
         )
 
-    def clean_up(self, edition):
-        """Delete the edition's records and the benchmark's people, in a few bulk queries.
+    def clean_up(self, edition, directions):
+        """Delete the edition's records and the people and directions it brought.
 
         Raw deletes, because the receivers of post_delete would otherwise run once per row.
         """
@@ -263,3 +265,4 @@ class Command(BaseCommand):
         Participant.objects.filter(
             login__istartswith=LOGIN_PREFIX, contributions__isnull=True, mentored_tasks__isnull=True
         )._raw_delete(using)
+        Direction.objects.exclude(name__in=directions).filter(tasks__isnull=True).delete()
