@@ -669,6 +669,7 @@ class RowParser:
         return Row(self.line, track, batch, code, status, task_values, mentors, work)
 
     def work(self, status) -> WorkValues | None:
+        """The piece of work of a row: none for a task with nobody on it or withdrawn."""
         contributors = self.cell("contributors", parse_logins)
         if status in (OPEN, WITHDRAWN):
             if self.text("contributors"):
@@ -924,6 +925,7 @@ class Writer:
         return people
 
     def directions(self) -> dict[str, Direction]:
+        """The directions the file names, by name; created when new."""
         directions = {}
         for chunk in chunks(self.plan.directions):
             directions.update((d.name, d) for d in Direction.objects.filter(name__in=chunk))
@@ -939,40 +941,45 @@ class Writer:
         by_kind = {track.kind: track for track in existing if track.kind != TrackKind.OTHER}
         by_name = {fold(track.name): track for track in existing}
         slugs = {track.slug for track in existing}
-        next_order = max([track.order for track in existing] + [len(STANDARD_TRACK_ORDER) - 1])
-        tracks = {}
+        # Other tracks come after the standard ones, in the order the file names them.
+        order = max([track.order for track in existing] + [max(STANDARD_TRACK_ORDER.values())])
+        specs = {}
         for plan in self.plan.tasks.values():
-            spec = plan.track
-            if spec.key in tracks:
-                continue
+            specs.setdefault(plan.track.key, plan.track)
+        tracks = {}
+        for key, spec in specs.items():
             if spec.kind == TrackKind.OTHER:
                 track = by_name.get(fold(spec.name))
             else:
                 track = by_kind.get(spec.kind)
             if track:
                 self.report.tracks.unchanged += 1
-            elif spec.kind == TrackKind.OTHER:
-                next_order += 1
-                slug = unique(slugify(spec.name, allow_unicode=True)[:100], slugs, "other")
-                track = Track(edition=self.edition, kind=spec.kind, name=spec.name, slug=slug)
-                track.order = next_order
-                track = self.create(track, "tracks")
             else:
-                names = [n for n in PUBLISHED_TRACK_NAMES[spec.kind] if fold(n) not in by_name]
-                track = Track(
-                    edition=self.edition,
-                    kind=spec.kind,
-                    name=(names or [spec.kind.label])[0],
-                    slug=unique(spec.kind.value, slugs, spec.kind.value),
-                    order=STANDARD_TRACK_ORDER[spec.kind],
-                )
-                track = self.create(track, "tracks")
-            by_name[fold(track.name)] = track
-            slugs.add(track.slug)
-            tracks[spec.key] = track
+                order += spec.kind == TrackKind.OTHER
+                track = self.create(self.new_track(spec, by_name, slugs, order), "tracks")
+                by_name[fold(track.name)] = track
+                slugs.add(track.slug)
+            tracks[key] = track
         return tracks
 
+    def new_track(self, spec: TrackSpec, names, slugs, order) -> Track:
+        """A track of the edition for ``spec``, with a name and a slug that are free."""
+        if spec.kind == TrackKind.OTHER:
+            name = spec.name
+            slug = unique(slugify(name, allow_unicode=True)[:100], slugs, "other")
+        else:
+            # A standard track is named as published and has its kind as slug.
+            free = [name for name in PUBLISHED_TRACK_NAMES[spec.kind] if fold(name) not in names]
+            name = free[0] if free else str(spec.kind.label)
+            slug = unique(spec.kind.value, slugs, spec.kind.value)
+            order = STANDARD_TRACK_ORDER[spec.kind]
+        return Track(edition=self.edition, kind=spec.kind, name=name, slug=slug, order=order)
+
     def tasks(self, tracks, directions) -> list[tuple[TaskPlan, Task]]:
+        """Each task of the file with its record, matched by track, batch and code.
+
+        The columns the file gives replace the recorded ones; a withdrawn task stays withdrawn.
+        """
         fields = ["track", "batch", "code", "title", "direction", "stars", "issue_url", "withdrawn"]
         existing = {
             (task.track_id, " ".join(task.batch.split()), normalize_code(task.code)): task
