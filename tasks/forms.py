@@ -15,7 +15,7 @@ LOGIN_SEPARATORS = re.compile(r"[;,\s]+")
 
 
 def parse_logins(value):
-    """ "alice; @Bob, alice" → ["alice", "Bob"]: a leading @ ignored, repeats (any case) dropped."""
+    """Split "alice; @Bob, alice" into ["alice", "Bob"]: leading @ and repeats (any case) go."""
     logins, seen = [], set()
     for item in LOGIN_SEPARATORS.split(value or ""):
         login = item.removeprefix("@")
