@@ -63,7 +63,7 @@ class TaskOrderingFilter(django_filters.OrderingFilter):
 
     def filter(self, qs, value):
         ordering = []
-        for param in value or []:
+        for param in filter(None, value or []):
             descending = param.startswith("-")
             for field in SORTS[param.removeprefix("-")]:
                 expression = F(field)

@@ -156,6 +156,10 @@ def test_sort_by_status_and_title(client, seventh):
                                "NO.11", "NO.10", "NO.1"]  # fmt: skip
 
 
+def test_empty_sort_values_keep_the_default_order(client, seventh):
+    assert codes(browse(client, sort=",", track="individual"))[:3] == ["NO.1", "NO.2", "NO.3"]
+
+
 def test_column_headers_toggle_the_sort_and_keep_the_filters(client, seventh):
     response = browse(client, track="individual", sort="-stars", page=2)
     html = response.content.decode()
