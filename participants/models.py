@@ -46,7 +46,13 @@ class Participant(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         constraints = [
-            models.UniqueConstraint(Lower("login"), name="participant_unique_login_ci"),
+            models.UniqueConstraint(
+                Lower("login"),
+                name="participant_unique_login_ci",
+                violation_error_message=_(
+                    "A person with this GitHub login already exists (logins ignore case)."
+                ),
+            ),
         ]
 
     def __str__(self):

@@ -149,6 +149,10 @@ class Task(models.Model):
                 F("batch"),
                 Lower(Replace(F("code"), Value(" "), Value(""))),
                 name="task_unique_code_per_track_batch",
+                violation_error_message=_(
+                    "This track already has a task with this code in this batch "
+                    "(codes ignore case and spaces)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(stars__isnull=True) | Q(stars__gte=0, stars__lte=100),
@@ -229,7 +233,13 @@ class Work(models.Model):
         verbose_name = _("piece of work")
         verbose_name_plural = _("pieces of work")
         constraints = [
-            models.UniqueConstraint(fields=["task", "identity"], name="work_unique_identity"),
+            models.UniqueConstraint(
+                fields=["task", "identity"],
+                name="work_unique_identity",
+                violation_error_message=_(
+                    "This task already has a piece of work by this team or these contributors."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(reward__isnull=True) | Q(reward__gte=0), name="work_reward_not_negative"
             ),
