@@ -30,3 +30,14 @@ def test_login_validation_rejects_what_github_would(login):
 
 def test_login_validation_accepts_real_logins():
     Participant(login="Eddie-Wang1120").full_clean()
+
+
+def test_a_duplicate_login_is_explained_in_forms():
+    ParticipantFactory(login="NKNaN")
+
+    with pytest.raises(ValidationError) as raised:
+        Participant(login="nknan").full_clean()
+
+    assert raised.value.messages == [
+        "A person with this GitHub login already exists (logins ignore case)."
+    ]
