@@ -1,3 +1,5 @@
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -9,6 +11,21 @@ LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})$"
 validate_login = RegexValidator(
     LOGIN_PATTERN, _("Enter a GitHub login: letters, digits and hyphens, at most 39 characters.")
 )
+
+
+LOGIN_SEPARATORS = re.compile(r"[;；,，\s]+")
+
+
+def parse_logins(text):
+    """Split "alice; @Bob, ALICE" into ["alice", "Bob"]: logins separated by semicolons (or
+    commas, or spaces), a leading @ ignored, a login named twice (in any case) kept once with its
+    first spelling. Nothing is validated here (see validate_login)."""
+    logins = {}
+    for part in LOGIN_SEPARATORS.split(text or ""):
+        login = part.lstrip("@＠")
+        if login:
+            logins.setdefault(login.lower(), login)
+    return list(logins.values())
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -1,28 +1,13 @@
 """Admin forms for pieces of work: contributors entered as GitHub logins, identities kept unique."""
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Participant, validate_login
+from participants.models import Participant, parse_logins, validate_login
 from tasks.choices import WorkStatus
 from tasks.models import Contribution, Work, work_identity
-
-LOGIN_SEPARATORS = re.compile(r"[;,\s]+")
-
-
-def parse_logins(value):
-    """Split "alice; @Bob, alice" into ["alice", "Bob"]: leading @ and repeats (any case) go."""
-    logins, seen = [], set()
-    for item in LOGIN_SEPARATORS.split(value or ""):
-        login = item.removeprefix("@")
-        if login and login.lower() not in seen:
-            seen.add(login.lower())
-            logins.append(login)
-    return logins
 
 
 class LoginListField(forms.Field):

@@ -34,7 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from participants.models import Participant, validate_login
+from participants.models import Participant, parse_logins, validate_login
 from tasks.choices import Grade, WorkStatus
 from tasks.models import (
     Contribution,
@@ -117,7 +117,6 @@ KIND_LABELS = {
 BATCH_SIZE = 1000
 # Values per IN clause: below SQLite's limit of 999 parameters.
 IN_CHUNK_SIZE = 900
-LOGIN_SEPARATORS = re.compile(r"[;；,，\s]+")
 URL_SEPARATORS = re.compile(r"[;；\s]+")
 NUMBER = r"(\d+(?:\.\d+)?)"
 STAR = "[⭐★]"
@@ -513,22 +512,15 @@ def is_url(text: str) -> bool:
     return True
 
 
-def parse_logins(text: str) -> list[str]:
-    """GitHub logins separated by semicolons (or commas, or spaces), a leading @ ignored.
-
-    A login named twice counts once (case-insensitively), with its first spelling.
-    """
-    logins, bad = {}, []
-    for part in LOGIN_SEPARATORS.split(text):
-        login = part.lstrip("@＠")
-        if not login:
-            continue
+def valid_logins(text: str) -> list[str]:
+    """The GitHub logins of a cell (participants.models.parse_logins), each one validated."""
+    logins = parse_logins(text)
+    bad = []
+    for login in logins:
         try:
             validate_login(login)
         except ValidationError:
-            bad.append(part)
-            continue
-        logins.setdefault(login.lower(), login)
+            bad.append(login)
     if bad:
         raise CellError(
             ngettext(
@@ -536,7 +528,7 @@ def parse_logins(text: str) -> list[str]:
             )
             % {"values": quoted(bad)}
         )
-    return list(logins.values())
+    return logins
 
 
 def quoted(values: Iterable[str]) -> str:
@@ -609,7 +601,7 @@ TASK_PARSERS = {
     "direction": None,
     "stars": parse_stars,
     "issue_url": parse_url,
-    "mentors": parse_logins,
+    "mentors": valid_logins,
 }
 
 
@@ -670,7 +662,7 @@ class RowParser:
 
     def work(self, status) -> WorkValues | None:
         """The piece of work of a row: none for a task with nobody on it or withdrawn."""
-        contributors = self.cell("contributors", parse_logins)
+        contributors = self.cell("contributors", valid_logins)
         if status in (OPEN, WITHDRAWN):
             if self.text("contributors"):
                 self.error(

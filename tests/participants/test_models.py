@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from participants.models import Participant
+from participants.models import Participant, parse_logins
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +41,8 @@ def test_a_duplicate_login_is_explained_in_forms():
     assert raised.value.messages == [
         "A person with this GitHub login already exists (logins ignore case)."
     ]
+
+
+def test_parse_logins_splits_on_any_separator_and_keeps_the_first_spelling():
+    assert parse_logins(" alice; @Bob,ALICE；＠carol  dave ") == ["alice", "Bob", "carol", "dave"]
+    assert parse_logins("") == []
