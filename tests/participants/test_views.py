@@ -183,3 +183,19 @@ def test_draft_edition_pages_are_not_found(client, url):
     )
 
     assert client.get(url).status_code == 404
+
+
+def test_leaderboard_pages_keep_the_track_filter(client, seventh, monkeypatch):
+    monkeypatch.setattr("participants.views.PAGE_SIZE", 4)
+
+    response = client.get("/editions/7th/leaderboard/?track=fundable&page=2")
+
+    assert [s.login for s in response.context["page_obj"]] == [
+        "ind-05",
+        "ind-04",
+        "ind-03",
+        "ind-10",
+    ]
+    html = response.content.decode()
+    assert 'href="?track=fundable&amp;page=1" rel="prev"' in html
+    assert 'href="?track=fundable&amp;page=3" rel="next"' in html
