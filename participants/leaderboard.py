@@ -151,6 +151,10 @@ class Board:
     def _key(self, *parts):
         return results_key(self.name, self.editions, *self.scope, *parts)
 
+    def fragment_key(self, *parts):
+        """A key for something rendered from this board (it changes with the results)."""
+        return self._key("fragment", *parts)
+
     def ranking(self):
         """The whole ranking as compact tuples (participant id, login, rank, points, tasks,
         latest completion)."""

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -13,8 +14,14 @@ from tracks.choices import TrackKind
 PAGE_SIZE = 100
 
 
-def _board_page(request, board):
-    return Paginator(board, PAGE_SIZE).get_page(request.GET.get("page"))
+def _board_context(request, board):
+    page = Paginator(board, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "page_obj": page,
+        # The rendered table is cached too: a warm page renders only its frame.
+        "table_key": board.fragment_key("table", page.number),
+        "cache_timeout": settings.CACHE_TIMEOUT,
+    }
 
 
 def edition_leaderboard(request, slug):
@@ -32,7 +39,7 @@ def edition_leaderboard(request, slug):
             "edition": edition,
             "track_choices": [(t.slug, t.name) for t in tracks],
             "selected_track": track.slug if track else "",
-            "page_obj": _board_page(request, edition_board(edition, track)),
+            **_board_context(request, edition_board(edition, track)),
         },
     )
 
@@ -50,7 +57,7 @@ def leaderboard(request):
             "editions": editions,
             "track_choices": TrackKind.choices,
             "selected_track": kind or "",
-            "page_obj": _board_page(request, all_time_board(editions, kind)),
+            **_board_context(request, all_time_board(editions, kind)),
         },
     )
 

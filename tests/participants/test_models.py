@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
 from participants.models import Participant, parse_logins
 from tests.factories import ParticipantFactory
@@ -35,7 +36,7 @@ def test_login_validation_accepts_real_logins():
 def test_a_duplicate_login_is_explained_in_forms():
     ParticipantFactory(login="NKNaN")
 
-    with pytest.raises(ValidationError) as raised:
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
         Participant(login="nknan").full_clean()
 
     assert raised.value.messages == [

@@ -199,3 +199,20 @@ def test_leaderboard_pages_keep_the_track_filter(client, seventh, monkeypatch):
     html = response.content.decode()
     assert 'href="?track=fundable&amp;page=1" rel="prev"' in html
     assert 'href="?track=fundable&amp;page=3" rel="next"' in html
+
+
+def test_a_warm_leaderboard_serves_its_table_from_the_cache(client, django_assert_num_queries):
+    track = TrackFactory(edition__number=1, edition__slug="1st")
+    work = WorkFactory(task__track=track, task__stars=1, contributors=["alice"])
+    client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="en")
+
+    with django_assert_num_queries(2):  # the edition and its tracks
+        page = text(client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "1 alice 1 1 2,000" in page
+    assert "排名" in text(client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+
+    work.grade = Grade.OUTSTANDING
+    work.save()
+
+    page = text(client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "1 alice 6 1 12,000" in page
