@@ -6,6 +6,7 @@
 from functools import cached_property
 
 import django_filters
+from django import forms
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
@@ -55,11 +56,21 @@ class LazyChoices(BaseChoiceIterator):
         return len(self.choices)
 
 
+class TaskFilterForm(forms.Form):
+    """The filter form; its labels stand above their fields, with no colon after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class TaskOrderingFilter(django_filters.OrderingFilter):
     """Sorts by one of SORTS, ascending or descending; tasks without stars come last either way.
 
     The default order breaks ties, so that pages do not overlap.
     """
+
+    descending_fmt = _("%s (descending)")
 
     def filter(self, qs, value):
         ordering = []
@@ -123,6 +134,7 @@ class TaskFilter(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = []
+        form = TaskFilterForm
 
     def __init__(self, data=None, queryset=None, *, edition, **kwargs):
         queryset = Task.objects.all() if queryset is None else queryset

@@ -179,8 +179,8 @@ class WorkInlineFormSet(BaseInlineFormSet):
                 taker.add_error(
                     field_for(identity),
                     _(
-                        "A piece of work listed below this one still has this identity: save "
-                        "its change first, then this one."
+                        "A piece of work listed below this one still uses this team or these "
+                        "contributors: save its change first, then this one."
                     ),
                 )
 

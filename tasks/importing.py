@@ -666,7 +666,10 @@ class RowParser:
         if status in (OPEN, WITHDRAWN):
             if self.text("contributors"):
                 self.error(
-                    _("A row with status “%(status)s” names no contributors (found %(logins)s).")
+                    _(
+                        "A row with status “%(status)s” must not name contributors "
+                        "(it names %(logins)s)."
+                    )
                     % {"status": self.text("status"), "logins": self.text("contributors")}
                 )
             ignored = [column for column in WORK_COLUMNS if self.text(column)]
@@ -697,7 +700,9 @@ class RowParser:
         if work.submitted_on and work.completed_on and work.completed_on < work.submitted_on:
             self.error(dates_out_of_order(work.submitted_on, work.completed_on))
         if len(work.identity) > Work._meta.get_field("identity").max_length:
-            self.error(_("Too many contributors for a piece of work without a team name."))
+            self.error(
+                _("Too many contributors for a piece of work without a team: give it a team name.")
+            )
         return work
 
 

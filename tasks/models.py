@@ -134,7 +134,7 @@ class Task(models.Model):
     withdrawn = models.BooleanField(
         _("withdrawn"),
         default=False,
-        help_text=_("A cancelled task leaves every figure, leaderboard and certificate."),
+        help_text=_("A withdrawn task leaves every figure, leaderboard and certificate."),
     )
 
     objects = TaskQuerySet.as_manager()

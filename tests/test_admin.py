@@ -9,6 +9,7 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 
 from hackathon.models import Edition
 from participants.models import Participant
@@ -29,6 +30,15 @@ from tracks.choices import TrackKind
 from tracks.models import Track
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the admin's English messages (the site's default language is Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 ORGANIZERS_PERMISSIONS = {
     "view_edition",
@@ -509,8 +519,8 @@ def test_taking_over_an_identity_another_work_gives_up_in_the_same_save_is_a_for
 
     assert response.status_code == 200
     message = (
-        "A piece of work listed below this one still has this identity: save its change first, "
-        "then this one."
+        "A piece of work listed below this one still uses this team or these contributors: "
+        "save its change first, then this one."
     )
     assert inline_errors(response) == [{"contributors": [message]}, {}]
     assert [logins_of(first), logins_of(second)] == [["alice"], ["bob"]]

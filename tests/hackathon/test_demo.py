@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from hackathon.models import Edition
 from tasks.models import Work
@@ -14,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def load_demo():
     out = StringIO()
-    call_command("load_demo", stdout=out)
+    with translation.override("en"):
+        call_command("load_demo", stdout=out)
     return out.getvalue()
 
 

@@ -853,8 +853,8 @@ def test_open_or_withdrawn_row_naming_contributors_is_rejected(edition):
     rows = [row(status="open", contributors="alice"), row(status="撤回", code="NO.2")]
 
     assert rejected(csv_file(*rows), edition) == [
-        (2, "A row with status “open” names no contributors (found alice)."),
-        (3, "A row with status “撤回” names no contributors (found alice)."),
+        (2, "A row with status “open” must not name contributors (it names alice)."),
+        (3, "A row with status “撤回” must not name contributors (it names alice)."),
     ]
 
 
