@@ -334,7 +334,7 @@ def test_task_page_shows_the_task_and_every_piece_of_work(client, camp_project):
         "Mentors Mentor-A"
     ) in page
     assert (
-        "Team People Status Grade Reward (CNY) Pull requests Submitted Completed "
+        "Team People Status Grade Reward (CNY) Pull requests Submitted on Completed on "
         "camper-1 Completed Excellent 10,000 https://github.com/PaddlePaddle/Paddle/pull/10 "
         "https://github.com/PaddlePaddle/Paddle/pull/11 2024-11-01 2024-12-20 "
         "Duo camper-2 camper-3 Completed 1,234.50 "
