@@ -1,0 +1,58 @@
+import pytest
+
+from tests.seventh import build_seventh_edition
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def site(live_server):
+    build_seventh_edition()
+    return live_server.url
+
+
+def test_visitor_goes_from_home_to_an_edition_its_leaderboard_and_a_profile(page, site):
+    page.goto(site + "/")
+    page.get_by_role("link", name="飞桨黑客马拉松第七期").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "飞桨黑客马拉松第七期"
+    edition_nav = page.get_by_role("navigation", name="期次")
+    edition_nav.get_by_role("link", name="排行榜", exact=True).click()
+    first = page.locator("table.leaderboard tbody tr").first
+    assert first.locator("td").first.inner_text() == "1"
+    first.get_by_role("link", name="ind-08").click()
+
+    assert page.url == site + "/people/ind-08/"
+    assert page.get_by_role("heading", level=1).inner_text() == "ind-08"
+
+
+def test_visitor_filters_the_task_browser(page, site):
+    page.goto(site + "/editions/7th/tasks/")
+    page.get_by_label("赛道").select_option("individual")
+    page.get_by_label("状态").select_option("completed")
+    page.get_by_role("button", name="筛选").click()
+
+    assert "track=individual" in page.url and "status=completed" in page.url
+    codes = page.locator("table tbody tr th[scope=row]").all_inner_texts()
+    assert len(codes) == 27
+    assert codes[:3] == ["NO.1", "NO.2", "NO.3"]
+
+
+def test_visitor_switches_language_and_it_sticks(page, site):
+    page.goto(site + "/editions/7th/")
+    assert page.get_by_role("heading", name="赛道", exact=True).is_visible()
+
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+
+    assert page.url == site + "/editions/7th/"
+    assert page.get_by_role("heading", name="Tracks", exact=True).is_visible()
+    page.goto(site + "/editions/7th/leaderboard/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Leaderboard"
+
+
+@pytest.mark.parametrize("path", ["/", "/editions/7th/", "/editions/7th/leaderboard/"])
+def test_phone_sized_pages_do_not_scroll_sideways(phone, site, path):
+    phone.goto(site + path)
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
