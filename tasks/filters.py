@@ -11,6 +11,7 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
+from hackathon.caching import cached, results_key
 from tasks.choices import TaskProgress
 from tasks.models import Contribution, Direction, Task, Work
 
@@ -143,9 +144,14 @@ class TaskFilter(django_filters.FilterSet):
             queryset = queryset.with_progress()
         super().__init__(data, queryset.order_by(*DEFAULT_ORDER), **kwargs)
         self.edition = edition
-        self.filters["track"].extra["choices"] = LazyChoices(self.track_choices)
-        self.filters["batch"].extra["choices"] = LazyChoices(self.batch_choices)
-        self.filters["direction"].extra["choices"] = LazyChoices(self.direction_choices)
+        for name in ("track", "batch", "direction"):
+            self.filters[name].extra["choices"] = LazyChoices(self.cached_choices(name))
+
+    def cached_choices(self, name):
+        """The choices of a filter, read once per edition version."""
+        compute = getattr(self, f"{name}_choices")
+        key = results_key("task-choices", [self.edition], name)
+        return lambda: cached(key, lambda: list(compute()))
 
     def track_choices(self):
         return self.edition.tracks.values_list("slug", "name")

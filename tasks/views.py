@@ -2,8 +2,11 @@ from django.core.paginator import Paginator
 from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from hackathon.access import get_edition_or_404
+from hackathon.caching import cached, results_key
 from participants.models import Participant
 from tasks.filters import SORTS, TaskFilter, task_status, with_works
 from tasks.models import Task, Work
@@ -26,26 +29,34 @@ def sort_headers(current):
 
 
 def task_list(request, slug):
-    """The task browser: the edition's published tasks, filtered, sorted and paginated."""
+    """The task browser: the edition's published tasks, filtered, sorted and paginated.
+
+    The results (count, table and page links) are rendered once per edition version, language
+    and query string, and then served from the cache.
+    """
     edition = get_edition_or_404(slug, request.user)
     task_filter = TaskFilter(request.GET, edition=edition)
+    results = None
     if task_filter.is_valid():
-        tasks = task_filter.qs
-        sort = task_filter.form.cleaned_data.get("sort") or [""]
-    else:
-        tasks = Task.objects.none()
-        sort = [""]
-    page = Paginator(with_works(tasks), PAGE_SIZE).get_page(request.GET.get("page"))
+
+        def render_results():
+            sort = task_filter.form.cleaned_data.get("sort") or [""]
+            tasks = with_works(task_filter.qs)
+            page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+            context = {
+                "edition": edition,
+                "page_obj": page,
+                "rows": [(task, task_status(task)) for task in page],
+                "sort_headers": sort_headers(sort[0]),
+            }
+            return render_to_string("includes/task_results.html", context, request=request)
+
+        query = sorted(request.GET.lists())
+        results = cached(results_key("task-list", [edition], get_language(), query), render_results)
     return render(
         request,
         "tasks/task_list.html",
-        {
-            "edition": edition,
-            "filter": task_filter,
-            "page_obj": page,
-            "rows": [(task, task_status(task)) for task in page],
-            "sort_headers": sort_headers(sort[0]),
-        },
+        {"edition": edition, "filter": task_filter, "results": results},
     )
 
 

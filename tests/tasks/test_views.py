@@ -209,7 +209,7 @@ def test_invalid_filter_value_is_a_form_error_on_the_page(client, seventh, param
     assert response.status_code == 200
     assert "Some filters are not valid: correct them to see the tasks." in page
     assert message in page
-    assert response.context["rows"] == []
+    assert response.context["results"] is None
     assert "tasks match" not in page
 
 
@@ -289,6 +289,20 @@ def test_task_list_query_count_does_not_grow_with_tasks(client, django_assert_nu
     with django_assert_num_queries(8):
         third = client.get("/editions/1st/tasks/")
     assert (count(first), count(third)) == (1, 3)
+    # Warm: the edition only; the choices and the rendered results come from the cache.
+    with django_assert_num_queries(1):
+        warm = client.get("/editions/1st/tasks/")
+    assert warm.context["results"] == third.context["results"]
+
+
+def test_task_list_shows_a_change_at_once(client):
+    work = WorkFactory(task__track__edition__slug="1st", status="claimed", contributors=["alice"])
+    assert count(client.get("/editions/1st/tasks/?status=completed")) == 0
+
+    work.status = "completed"
+    work.save()
+
+    assert count(client.get("/editions/1st/tasks/?status=completed")) == 1
 
 
 # The task page
