@@ -73,8 +73,8 @@ def share_expression():
 
 
 def ranked(contributions):
-    """The bare ranking aggregate: one row per person (participant, participant__login, points,
-    tasks_completed, last_completed_on, rank), ranked; rewards and names are read per page."""
+    """The bare ranking aggregate: one tuple per person (participant id, login, rank, points,
+    tasks completed, latest completion), ranked; rewards and names are read per page."""
     return (
         contributions.order_by()
         .values("participant", "participant__login")
@@ -85,18 +85,22 @@ def ranked(contributions):
         )
         .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
         .order_by("rank", Lower("participant__login"))
+        .values_list(
+            "participant",
+            "participant__login",
+            "rank",
+            "points",
+            "tasks_completed",
+            "last_completed_on",
+        )
     )
 
 
 def _ranking_row(row):
-    return (
-        row["participant"],
-        row["participant__login"],
-        row["rank"],
-        Decimal(row["points"]).quantize(Decimal("0.1")),
-        row["tasks_completed"],
-        row["last_completed_on"],
-    )
+    points = row[3]
+    if not isinstance(points, Decimal):  # SQLite sums to a float
+        points = Decimal(points).quantize(Decimal("0.1"))
+    return (*row[:3], points, *row[4:])
 
 
 def standings_for(contributions, ranking_rows):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from participants.leaderboard import share_expression
+from participants.leaderboard import all_time_board, edition_ranks, share_expression
 from tasks.models import Contribution, Task
 from tasks.stats import points_expression
 
@@ -19,6 +19,7 @@ class EditionPart:
 class Profile:
     editions: list  # [EditionPart], newest edition first
     mentored: list  # [Task]
+    all_time: object = None  # the person's Standing on the all-time leaderboard
 
     @property
     def edition_ids(self):
@@ -60,3 +61,19 @@ def profile_for(person, editions):
         .order_by("-track__edition__number", "track__order", "batch", "position", "code")
     )
     return Profile(editions=parts, mentored=mentored)
+
+
+def ranked_profile(person, editions):
+    """profile_for(), with the person's rank in each edition and on the all-time leaderboard
+    (over the public editions among those given)."""
+    profile = profile_for(person, editions)
+    ranked_in = [edition for edition in editions if edition.pk in profile.edition_ids]
+    ranks = edition_ranks(person, ranked_in)
+    for part in profile.editions:
+        if part.edition.pk in ranks:
+            rank, points, tasks_completed = ranks[part.edition.pk]
+            part.standing = {"rank": rank, "points": points, "tasks_completed": tasks_completed}
+    if profile.editions:
+        public = [edition for edition in editions if edition.is_public]
+        profile.all_time = all_time_board(public).standing_of(person.pk)
+    return profile

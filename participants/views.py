@@ -4,11 +4,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.caching import cached, results_key
 from hackathon.models import Edition
 from participants.honour_roll import honour_roll_for
-from participants.leaderboard import all_time_board, edition_board, edition_ranks
+from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
-from participants.profile import profile_for
+from participants.profile import ranked_profile
 from tracks.choices import TrackKind
 
 PAGE_SIZE = 100
@@ -65,21 +66,16 @@ def leaderboard(request):
 def participant_detail(request, login):
     person = get_object_or_404(Participant.objects.by_login(login))
     editions = list(visible_editions(request.user))
-    profile = profile_for(person, editions)
+    profile = cached(
+        results_key("profile", editions, person.pk), lambda: ranked_profile(person, editions)
+    )
     if not profile.editions and not profile.mentored:
         # Somebody known only from drafts is not public.
         raise Http404("No public results for this person.")
-    ranks = edition_ranks(person, [e for e in editions if e.pk in profile.edition_ids])
-    for part in profile.editions:
-        if part.edition.pk in ranks:
-            rank, points, tasks_completed = ranks[part.edition.pk]
-            part.standing = {"rank": rank, "points": points, "tasks_completed": tasks_completed}
-    public = [edition for edition in editions if edition.is_public]
-    all_time = all_time_board(public).standing_of(person.pk)
     return render(
         request,
         "participants/participant_detail.html",
-        {"person": person, "profile": profile, "all_time": all_time},
+        {"person": person, "profile": profile, "all_time": profile.all_time},
     )
 
 

@@ -137,6 +137,9 @@ def test_profile_query_count_does_not_grow_with_work(client, django_assert_num_q
     with django_assert_num_queries(7):
         response = client.get("/people/alice/")
     assert len(response.context["profile"].editions[0].tracks[0][1]) == 3
+    # Warm: the person and the editions; the profile comes from the cache.
+    with django_assert_num_queries(2):
+        client.get("/people/alice/")
 
 
 def test_honour_roll_lists_completed_work_per_track(client, seventh):
