@@ -40,8 +40,10 @@ bench-import: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py bench_import
 
-## Time the public pages on a generated history of 20 editions (a PostgreSQL database of its own)
+## Time the public pages on a generated history of 20 editions (a PostgreSQL database of its own;
+## --load needs wrk: apt-get install wrk)
 bench: install
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE bench" 2>/dev/null || true
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py collectstatic --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --load

@@ -7,9 +7,14 @@ earlier run generated), then prints for each page the query count and the cold a
 p95 server times, and for the leaderboards the time of their bare aggregate SQL (the floor).
 """
 
+import os
 import random
+import shutil
 import statistics
+import subprocess
+import sys
 import time
+import urllib.request
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -48,6 +53,12 @@ class Command(BaseCommand):
         parser.add_argument("--works", type=int, default=60_000)
         parser.add_argument("--runs", type=int, default=20, help="requests per measurement")
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--load",
+            action="store_true",
+            help="also serve the app with gunicorn (2 workers) and load the warm leaderboards "
+            "with wrk on loopback, printing requests per second",
+        )
 
     def handle(self, *args, **options):
         existing = Edition.objects.filter(slug__startswith=BENCH_PREFIX).count()
@@ -77,6 +88,8 @@ class Command(BaseCommand):
         )
         with override_settings(DEBUG=False, ALLOWED_HOSTS=["*"]):
             self.measure(options["runs"])
+        if options["load"]:
+            self.load()
 
     # Generation -------------------------------------------------------------------------------
 
@@ -199,6 +212,51 @@ class Command(BaseCommand):
                 f"{ms(median(times)):>9} median {ms(p95(times)):>9} p95"
             )
         self.stdout.write("times in ms; queries as cold/warm")
+
+    def load(self, port=8901, seconds=10):
+        """Requests per second of warm leaderboards served by gunicorn with 2 workers."""
+        if not shutil.which("wrk"):
+            raise CommandError("--load needs wrk (apt-get install wrk)")
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + "x" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "CONN_MAX_AGE": "600",
+        }
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "hackathon.wsgi", "-w", "2", "-b",
+             f"127.0.0.1:{port}", "--access-logfile", "/dev/null"],
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            edition = Edition.objects.filter(slug__startswith=BENCH_PREFIX).order_by("number")
+            middle = edition[edition.count() // 2]
+            for path in [f"/editions/{middle.slug}/leaderboard/", "/leaderboard/"]:
+                url = f"http://127.0.0.1:{port}{path}"
+                for _ in range(50):  # wait for the server, then warm both workers' caches
+                    try:
+                        urllib.request.urlopen(url, timeout=5).read()
+                    except OSError:
+                        time.sleep(0.2)
+                for _ in range(6):
+                    urllib.request.urlopen(url, timeout=5).read()
+                result = subprocess.run(
+                    ["wrk", "-t1", "-c4", f"-d{seconds}s", url],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                rate = next(
+                    line.split()[-1]
+                    for line in result.stdout.splitlines()
+                    if "Requests/sec" in line
+                )
+                self.stdout.write(f"gunicorn, 2 workers, warm {path}: {rate} requests/s")
+        finally:
+            server.terminate()
+            server.wait()
 
     def timed(self, client, url, runs, clear):
         times, queries = [], 0
