@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -64,6 +65,13 @@ class Edition(models.Model):
         help_text=_("Reward of one star in CNY; empty when rewards are not counted in stars."),
     )
     banner = models.ImageField(_("banner"), upload_to="editions/", blank=True)
+    serial_prefix = models.CharField(
+        _("certificate serial prefix"),
+        max_length=10,
+        default="PH",
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]*$", _("Capital letters and digits only."))],
+        help_text=_("Certificate serials read PREFIX + number, e.g. PH7-IND-0012."),
+    )
     results_version = models.PositiveIntegerField(
         _("results version"),
         default=0,

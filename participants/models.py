@@ -3,6 +3,7 @@ import re
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # GitHub logins: letters, digits and single hyphens, at most 39 characters. Underscores and a
@@ -82,3 +83,63 @@ class Participant(models.Model):
     @property
     def github_url(self):
         return f"https://github.com/{self.login}"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Certificate(models.Model):
+    """A completion certificate (结项证书): one per person per track they completed work in.
+
+    What it says is public and read from the results (the track's completed work of the person);
+    its serial is given once and never changes or comes back.
+    """
+
+    serial = models.CharField(_("serial"), max_length=40, unique=True, editable=False)
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("person"),
+    )
+    track = models.ForeignKey(
+        "tracks.Track",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("track"),
+    )
+    issued_on = models.DateField(_("issued on"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["serial"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "track"],
+                name="certificate_one_per_person_and_track",
+                violation_error_message=_("This person already has a certificate of this track."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True) | ~models.Q(revocation_reason=""),
+                name="certificate_revocation_has_a_reason",
+                violation_error_message=_("Say why the certificate is revoked."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    def get_absolute_url(self):
+        return reverse("certificate_detail", args=[self.serial])
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None

@@ -23,6 +23,12 @@ class Track(models.Model):
     description = models.TextField(_("description"), blank=True)
     tracking_issue_url = models.URLField(_("tracking issue"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    certificates_numbered = models.PositiveIntegerField(
+        _("certificates numbered"),
+        default=0,
+        editable=False,
+        help_text=_("The last serial number given to a certificate of this track; never reused."),
+    )
 
     class Meta:
         ordering = ["edition_id", "order", "id"]

@@ -1,0 +1,146 @@
+"""Completion certificates: who qualifies, issuing them with serials that are never reused, and
+what a certificate says.
+
+A person qualifies for one certificate per track of an edition in which they completed work on a
+published task. A serial reads PREFIX + edition number, the track's code and a number counted per
+track (PH7-IND-0012); the counter lives on the track, so a number is never given twice, even if a
+certificate were deleted.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from participants.leaderboard import share_expression
+from participants.models import Certificate
+from tasks.choices import WorkStatus
+from tasks.models import Contribution
+from tasks.stats import points_expression
+from tracks.choices import TrackKind
+from tracks.models import Track
+
+TRACK_CODES = {TrackKind.INDIVIDUAL: "IND", TrackKind.CAMP: "CAMP", TrackKind.FUNDABLE: "FUND"}
+
+
+def track_code(track):
+    """IND, CAMP, FUND for the standard tracks; T + the track's id for the others."""
+    return TRACK_CODES.get(track.kind) or f"T{track.pk}"
+
+
+def make_serial(edition, track, number):
+    return f"{edition.serial_prefix}{edition.number}-{track_code(track)}-{number:04d}"
+
+
+def completed_contributions(**scope):
+    """Contributions to completed work of published tasks (what certificates are made of)."""
+    return Contribution.objects.filter(
+        work__status=WorkStatus.COMPLETED, work__task__withdrawn=False, **scope
+    )
+
+
+def qualifying(edition):
+    """{(participant id, track id)} of everybody who qualifies for a certificate in the edition."""
+    return set(
+        completed_contributions(work__task__track__edition=edition)
+        .order_by()
+        .values_list("participant", "work__task__track")
+        .distinct()
+    )
+
+
+@transaction.atomic
+def issue_certificates(edition, issued_on=None):
+    """Issue every certificate the edition's results call for and that is not issued yet.
+
+    Returns the new certificates. Issuing again creates nothing. The edition's tracks are locked
+    for the transaction, so two issuers never give one number twice: the second waits for the
+    first, then finds its certificates issued.
+    """
+    issued_on = issued_on or timezone.localdate()
+    tracks = {
+        track.pk: track
+        for track in Track.objects.select_for_update().filter(edition=edition).order_by("pk")
+    }
+    existing = set(
+        Certificate.objects.filter(track__edition=edition).values_list("participant", "track")
+    )
+    wanted = qualifying(edition) - existing
+    if not wanted:
+        return []
+    logins = dict(
+        Contribution.objects.filter(participant__in={person for person, _ in wanted})
+        .order_by()
+        .values_list("participant", Lower("participant__login"))
+        .distinct()
+    )
+    order = sorted(wanted, key=lambda pair: (tracks[pair[1]].order, pair[1], logins[pair[0]]))
+    certificates = []
+    for track_id, pairs in groupby(order, key=lambda pair: pair[1]):
+        track = tracks[track_id]
+        for person_id, _ in pairs:
+            track.certificates_numbered += 1
+            certificates.append(
+                Certificate(
+                    serial=make_serial(edition, track, track.certificates_numbered),
+                    participant_id=person_id,
+                    track=track,
+                    issued_on=issued_on,
+                )
+            )
+    Track.objects.bulk_update(tracks.values(), ["certificates_numbered"])
+    return Certificate.objects.bulk_create(certificates)
+
+
+@dataclass(frozen=True)
+class CertifiedWork:
+    """A line of a certificate: a completed task or project, with the grade where there is one."""
+
+    batch: str
+    code: str
+    title: str
+    grade: str
+    grade_label: str
+    team: str
+    points: object
+    reward: object
+
+
+def certified_works(certificates):
+    """{certificate id: [CertifiedWork]} for several certificates, in one query."""
+    certificates = list(certificates)
+    by_pair = {(c.participant_id, c.track_id): c.pk for c in certificates}
+    if not by_pair:
+        return {}
+    contributions = (
+        completed_contributions(
+            participant__in={person for person, _ in by_pair},
+            work__task__track__in={track for _, track in by_pair},
+        )
+        .select_related("work__task")
+        .annotate(points=points_expression("work__"), reward=share_expression())
+        .order_by("work__task__batch", "work__task__position", "work__task__code", "work_id")
+    )
+    works = {pk: [] for pk in by_pair.values()}
+    for contribution in contributions:
+        key = (contribution.participant_id, contribution.work.task.track_id)
+        if key in by_pair:
+            work, task = contribution.work, contribution.work.task
+            works[by_pair[key]].append(
+                CertifiedWork(
+                    batch=task.batch,
+                    code=task.code,
+                    title=task.title,
+                    grade=work.grade,
+                    grade_label=work.get_grade_display() if work.grade else "",
+                    team=work.team,
+                    points=Decimal(contribution.points).quantize(Decimal("0.1")),
+                    reward=None
+                    if contribution.reward is None
+                    else Decimal(contribution.reward).quantize(Decimal("0.01")),
+                )
+            )
+    return works
