@@ -148,6 +148,9 @@ CACHES = {
 }
 CACHE_TIMEOUT = envint("CACHE_TIMEOUT", 24 * 3600)
 
+# The public address of the site, for links that leave it without a request (exports, certificates).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
 # Large imports post a whole spreadsheet through the admin.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
