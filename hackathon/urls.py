@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("leaderboard/", participant_views.leaderboard, name="leaderboard"),
     path("people/<str:login>/", participant_views.participant_detail, name="participant_detail"),
+    path(
+        "certificates/<str:serial>/",
+        participant_views.certificate_detail,
+        name="certificate_detail",
+    ),
     path("api/", include("hackathon.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

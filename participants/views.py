@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.caching import cached, results_key
 from hackathon.models import Edition
+from participants.certificates import certified_works
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
-from participants.models import Participant
+from participants.models import Certificate, Participant
 from participants.profile import ranked_profile
 from tracks.choices import TrackKind
 
@@ -86,4 +87,26 @@ def honour_roll(request, slug):
         request,
         "participants/honour_roll.html",
         {"edition": edition, "tracks": honour_roll_for(edition)},
+    )
+
+
+def get_certificate_or_404(serial, user=None):
+    """The certificate with this serial if its edition is visible to the caller (a draft
+    edition's certificates are a 404 to the public, like the edition)."""
+    return get_object_or_404(
+        Certificate.objects.select_related("participant", "track__edition").filter(
+            track__edition__in=visible_editions(user)
+        ),
+        serial=serial,
+    )
+
+
+def certificate_detail(request, serial):
+    """What the certificate says, and whether it is valid or revoked."""
+    certificate = get_certificate_or_404(serial, request.user)
+    works = certified_works([certificate])[certificate.pk]
+    return render(
+        request,
+        "participants/certificate_detail.html",
+        {"certificate": certificate, "works": works},
     )
