@@ -72,17 +72,22 @@ def share_expression():
     )
 
 
+def ranking_aggregates():
+    """What a person is ranked by, summed over their counted contributions."""
+    return {
+        "points": Sum(points_expression("work__")),
+        "tasks_completed": Count("work__task", distinct=True),
+        "last_completed_on": Max("work__completed_on"),
+    }
+
+
 def ranked(contributions):
     """The bare ranking aggregate: one tuple per person (participant id, login, rank, points,
     tasks completed, latest completion), ranked; rewards and names are read per page."""
     return (
         contributions.order_by()
         .values("participant", "participant__login")
-        .annotate(
-            points=Sum(points_expression("work__")),
-            tasks_completed=Count("work__task", distinct=True),
-            last_completed_on=Max("work__completed_on"),
-        )
+        .annotate(**ranking_aggregates())
         .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
         .order_by("rank", Lower("participant__login"))
         .values_list(
@@ -210,11 +215,7 @@ def edition_ranks(participant, editions):
     rows = (
         contributions.order_by()
         .values("work__task__track__edition", "participant")
-        .annotate(
-            points=Sum(points_expression("work__")),
-            tasks_completed=Count("work__task", distinct=True),
-            last_completed_on=Max("work__completed_on"),
-        )
+        .annotate(**ranking_aggregates())
         .annotate(
             rank=Window(
                 Rank(), partition_by=[F("work__task__track__edition")], order_by=RANK_ORDER
