@@ -13,7 +13,7 @@ from participants.models import Certificate, Participant
 from participants.profile import ranked_profile
 from tracks.choices import TrackKind
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def _board_context(request, board):
