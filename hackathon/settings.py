@@ -107,6 +107,10 @@ DATABASES = {
         conn_max_age=envint("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Leaderboards and figures sort tens of thousands of rows: let them sort in memory.
+    work_mem = os.environ.get("PG_WORK_MEM", "32MB").strip()
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -150,6 +154,15 @@ CACHE_TIMEOUT = envint("CACHE_TIMEOUT", 24 * 3600)
 
 # The public address of the site, for links that leave it without a request (exports, certificates).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+# Fonts of the rendered certificates (PNG, PDF): CJK fonts, so Chinese names are not boxes.
+# Debian's fonts-noto-cjk by default (the README's set-up installs it).
+CERTIFICATE_FONT = os.environ.get(
+    "CERTIFICATE_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+).strip()
+CERTIFICATE_BOLD_FONT = os.environ.get(
+    "CERTIFICATE_BOLD_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+).strip()
 
 # Large imports post a whole spreadsheet through the admin.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000

@@ -63,3 +63,19 @@ def test_database_url_selects_postgresql():
     )
 
     assert result.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]
+
+
+def test_postgresql_connections_get_a_work_mem_for_their_sorts():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(
+        DATABASE_URL="postgres://u@db.example:5432/results",
+        PG_WORK_MEM="64MB",
+        DJANGO_SETTINGS_MODULE="hackathon.settings",
+    )
+    code = "import django; django.setup(); from django.conf import settings; " \
+        "print(settings.DATABASES['default']['OPTIONS']['options'])"  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.stdout.strip() == "-c work_mem=64MB"
