@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from hackathon import views
+from participants import export_views as participant_exports
 from participants import views as participant_views
 from tracks import views as track_views
 
@@ -24,12 +25,37 @@ urlpatterns = [
         track_views.track_detail,
         name="track_detail",
     ),
+    path(
+        "editions/<slug:slug>/leaderboard.<str:format>",
+        participant_exports.edition_leaderboard_export,
+        name="edition_leaderboard_export",
+    ),
+    path(
+        "editions/<slug:slug>/honour-roll.<str:format>",
+        participant_exports.honour_roll_export,
+        name="honour_roll_export",
+    ),
     path("leaderboard/", participant_views.leaderboard, name="leaderboard"),
+    path(
+        "leaderboard.<str:format>",
+        participant_exports.leaderboard_export,
+        name="leaderboard_export",
+    ),
     path("people/<str:login>/", participant_views.participant_detail, name="participant_detail"),
     path(
         "certificates/<str:serial>/",
         participant_views.certificate_detail,
         name="certificate_detail",
+    ),
+    path(
+        "certificates/<str:serial>/certificate.png",
+        participant_views.certificate_png,
+        name="certificate_png",
+    ),
+    path(
+        "certificates/<str:serial>/certificate.pdf",
+        participant_views.certificate_pdf,
+        name="certificate_pdf",
     ),
     path("api/", include("hackathon.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,9 @@
-"""GET /api/editions/<slug>/leaderboard/ and GET /api/leaderboard/: the boards as JSON."""
+"""GET /api/editions/<slug>/leaderboard/ and GET /api/leaderboard/: the boards as JSON;
+GET /api/certificates/<serial>/: what a certificate says."""
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -9,7 +12,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from hackathon.models import Edition
+from participants.certificates import certified_works, get_certificate_or_404
 from participants.leaderboard import all_time_board, edition_board
+from participants.rendering import verification_url
 from tracks.choices import TrackKind
 
 DEFAULT_LIMIT = 100
@@ -93,3 +98,74 @@ def leaderboard(request):
     if kind is not None and kind not in TrackKind.values:
         raise ValidationError({"track": [f"Choose one of {', '.join(TrackKind.values)}."]})
     return _page(request, all_time_board(list(Edition.objects.public()), kind))
+
+
+class CertificateEditionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    number = serializers.IntegerField()
+
+
+class CertificateTrackSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    kind = serializers.ChoiceField(choices=TrackKind.values)
+    name = serializers.CharField()
+
+
+class CertifiedWorkSerializer(serializers.Serializer):
+    batch = serializers.CharField(help_text="Empty when the track has no batches.")
+    code = serializers.CharField()
+    title = serializers.CharField()
+    grade = serializers.CharField(help_text="The camp grade (pass, good, ...); empty when none.")
+    points = serializers.FloatField()
+    reward = serializers.FloatField(allow_null=True, help_text="CNY; null when not known.")
+
+
+class CertificateSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    valid = serializers.BooleanField(help_text="False once the certificate is revoked.")
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    revocation_reason = serializers.CharField(help_text="Empty unless revoked.")
+    issued_on = serializers.DateField()
+    login = serializers.CharField()
+    name = serializers.CharField(help_text="Display name; empty when unknown.")
+    edition = CertificateEditionSerializer()
+    track = CertificateTrackSerializer()
+    works = CertifiedWorkSerializer(many=True)
+    verification_url = serializers.URLField()
+    png_url = serializers.URLField()
+    pdf_url = serializers.URLField()
+
+
+@extend_schema(
+    responses={
+        200: CertificateSerializer,
+        404: OpenApiResponse(description="No such certificate, or its edition is not public."),
+    },
+)
+@api_view(["GET"])
+def certificate_detail(request, serial):
+    """What a certificate says, and whether it is valid: the verification page as JSON."""
+    certificate = get_certificate_or_404(serial)
+    works = certified_works([certificate])[certificate.pk]
+    edition, track, person = (
+        certificate.track.edition,
+        certificate.track,
+        certificate.participant,
+    )
+    data = {
+        "serial": certificate.serial,
+        "valid": certificate.is_valid,
+        "revoked_at": certificate.revoked_at,
+        "revocation_reason": certificate.revocation_reason,
+        "issued_on": certificate.issued_on,
+        "login": person.login,
+        "name": person.name,
+        "edition": edition,
+        "track": track,
+        "works": works,
+        "verification_url": verification_url(certificate),
+        "png_url": settings.SITE_URL + reverse("certificate_png", args=[certificate.serial]),
+        "pdf_url": settings.SITE_URL + reverse("certificate_pdf", args=[certificate.serial]),
+    }
+    return Response(CertificateSerializer(data).data)

@@ -13,8 +13,10 @@ from itertools import groupby
 
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from hackathon.access import visible_editions
 from participants.leaderboard import share_expression
 from participants.models import Certificate
 from tasks.choices import WorkStatus
@@ -144,3 +146,14 @@ def certified_works(certificates):
                 )
             )
     return works
+
+
+def get_certificate_or_404(serial, user=None):
+    """The certificate with this serial, with its person and edition, if the caller may see its
+    edition: a draft edition's certificates are a 404 to the public, like the edition."""
+    return get_object_or_404(
+        Certificate.objects.select_related("participant", "track__edition").filter(
+            track__edition__in=visible_editions(user)
+        ),
+        serial=serial,
+    )

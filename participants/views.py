@@ -1,16 +1,19 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 
 from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.caching import cached, results_key
 from hackathon.models import Edition
-from participants.certificates import certified_works
+from participants.certificates import certified_works, get_certificate_or_404
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
-from participants.models import Certificate, Participant
+from participants.models import Participant
 from participants.profile import ranked_profile
+from participants.rendering import render_pdf, render_png, verification_url
 from tracks.choices import TrackKind
 
 PAGE_SIZE = 50
@@ -90,23 +93,48 @@ def honour_roll(request, slug):
     )
 
 
-def get_certificate_or_404(serial, user=None):
-    """The certificate with this serial if its edition is visible to the caller (a draft
-    edition's certificates are a 404 to the public, like the edition)."""
-    return get_object_or_404(
-        Certificate.objects.select_related("participant", "track__edition").filter(
-            track__edition__in=visible_editions(user)
-        ),
-        serial=serial,
-    )
-
-
 def certificate_detail(request, serial):
-    """What the certificate says, and whether it is valid or revoked."""
+    """What the certificate says, and whether it is valid or revoked, with its downloads."""
     certificate = get_certificate_or_404(serial, request.user)
     works = certified_works([certificate])[certificate.pk]
     return render(
         request,
         "participants/certificate_detail.html",
-        {"certificate": certificate, "works": works},
+        {
+            "certificate": certificate,
+            "person": certificate.participant,
+            "track": certificate.track,
+            "edition": certificate.track.edition,
+            "works": works,
+            "verification_url": verification_url(certificate),
+        },
     )
+
+
+def _rendered(request, serial, fmt, render_file, content_type):
+    """The certificate's rendering, made once per results version, revocation and language."""
+    certificate = get_certificate_or_404(serial, request.user)
+    key = results_key(
+        f"certificate-{fmt}",
+        [certificate.track.edition],
+        certificate.pk,
+        certificate.revoked_at.isoformat() if certificate.revoked_at else "valid",
+        certificate.revocation_reason,
+        get_language(),
+    )
+    content = cached(
+        key, lambda: render_file(certificate, certified_works([certificate])[certificate.pk])
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{certificate.serial}.{fmt}"
+    )
+    return response
+
+
+def certificate_png(request, serial):
+    return _rendered(request, serial, "png", render_png, "image/png")
+
+
+def certificate_pdf(request, serial):
+    return _rendered(request, serial, "pdf", render_pdf, "application/pdf")

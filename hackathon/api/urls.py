@@ -15,5 +15,10 @@ urlpatterns = [
         name="api_edition_leaderboard",
     ),
     path("leaderboard/", participants_api.leaderboard, name="api_leaderboard"),
+    path(
+        "certificates/<str:serial>/",
+        participants_api.certificate_detail,
+        name="api_certificate_detail",
+    ),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api_schema"),
 ]
