@@ -1,0 +1,60 @@
+"""Public downloads of the leaderboards and the honour roll, as CSV or JSON (streamed).
+
+/editions/<slug>/leaderboard.csv, /editions/<slug>/honour-roll.json, /leaderboard.csv, ...
+They hold public fields only; drafts are a 404 like their pages.
+"""
+
+from django.http import Http404
+
+from hackathon.access import get_edition_or_404
+from hackathon.exports import export_response
+from hackathon.models import Edition
+from participants.exports import (
+    HONOUR_ROLL_HEADER,
+    LEADERBOARD_HEADER,
+    honour_roll_rows,
+    leaderboard_rows,
+)
+from participants.leaderboard import counted_contributions
+from tracks.choices import TrackKind
+
+PUBLIC_FORMATS = ("csv", "json")
+
+
+def check_format(format):
+    if format not in PUBLIC_FORMATS:
+        raise Http404("Exports are CSV or JSON.")
+
+
+def edition_leaderboard_export(request, slug, format):
+    """The edition's leaderboard (or one track's, with ?track=), every row."""
+    check_format(format)
+    edition = get_edition_or_404(slug, request.user)
+    track = None
+    if request.GET.get("track"):
+        track = edition.tracks.filter(slug=request.GET["track"]).first()
+        if track is None:
+            raise Http404("No such track in this edition.")
+    contributions = counted_contributions(edition=edition, track=track)
+    name = f"leaderboard-{edition.slug}" + (f"-{track.slug}" if track else "")
+    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(contributions), name)
+
+
+def leaderboard_export(request, format):
+    """The all-time leaderboard over every public edition (or one kind of track, with ?track=)."""
+    check_format(format)
+    kind = request.GET.get("track") or None
+    if kind is not None and kind not in TrackKind.values:
+        raise Http404("No such kind of track.")
+    editions = [edition.pk for edition in Edition.objects.public()]
+    contributions = counted_contributions(editions=editions, kind=kind)
+    name = "leaderboard" + (f"-{kind}" if kind else "")
+    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(contributions), name)
+
+
+def honour_roll_export(request, slug, format):
+    """Every completed piece of work of the edition with its people, stars and reward."""
+    check_format(format)
+    edition = get_edition_or_404(slug, request.user)
+    rows = honour_roll_rows(edition)
+    return export_response(format, HONOUR_ROLL_HEADER, rows, f"honour-roll-{edition.slug}")

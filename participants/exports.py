@@ -1,0 +1,222 @@
+"""The certificates list, the leaderboards and the honour roll as exports: a header and a generator
+of rows each (hackathon/exports.py writes them as CSV, XLSX or JSON).
+
+Each export reads its rows in a fixed number of queries, whatever the number of rows, through
+``.iterator()`` so that no whole table is held in memory. Only the organizers' certificates list
+carries a private field (the e-mail); the public exports never do.
+"""
+
+from decimal import Decimal
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Subquery, Sum, Window
+from django.db.models.functions import Lower, Rank
+from django.urls import reverse
+
+from hackathon.exports import CHUNK_SIZE
+from participants.certificates import completed_contributions
+from participants.leaderboard import RANK_ORDER, ranking_aggregates, share_expression
+from participants.models import Certificate
+from tasks.choices import WorkStatus
+from tasks.models import Contribution
+from tasks.stats import points_expression, reward_expression
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+
+CERTIFICATE_HEADER = [
+    "serial",
+    "login",
+    "name",
+    "track",
+    "tasks",
+    "stars",
+    "reward",
+    "issued_on",
+    "verification_url",
+    "status",
+]
+LEADERBOARD_HEADER = ["rank", "login", "name", "points", "tasks_completed", "reward"]
+HONOUR_ROLL_HEADER = [
+    "track",
+    "batch",
+    "code",
+    "title",
+    "team",
+    "contributors",
+    "grade",
+    "stars",
+    "reward",
+    "completed_on",
+]
+
+
+def _quantize(value, step):
+    return None if value is None else Decimal(value).quantize(step)
+
+
+def verification_url(serial):
+    """Where anybody can check a certificate: the site's address and the certificate's page."""
+    return settings.SITE_URL + reverse("certificate_detail", args=[serial])
+
+
+def certificate_header(with_email=False):
+    return [*CERTIFICATE_HEADER, "email"] if with_email else list(CERTIFICATE_HEADER)
+
+
+def certificate_rows(edition, with_email=False):
+    """One row per certificate of the edition, in the tracks' order and then by serial.
+
+    The tasks, stars and reward of each certificate come from the person's completed work in the
+    certificate's track. Two queries in all: the certificates, and the contributions of the people
+    who have one, both in the same order, read side by side (a merge, never a query per row).
+    """
+    certificates = (
+        Certificate.objects.filter(track__edition=edition)
+        .order_by("track__order", "track_id", "serial")
+        .values_list(
+            "track_id",
+            "serial",
+            "participant__login",
+            "participant__name",
+            "participant__email",
+            "track__name",
+            "issued_on",
+            "revoked_at",
+        )
+    )
+    certificate = Certificate.objects.filter(
+        participant=OuterRef("participant"), track=OuterRef("work__task__track")
+    )
+    contributions = (
+        completed_contributions(work__task__track__edition=edition)
+        .filter(Exists(certificate))
+        .annotate(
+            serial=Subquery(certificate.values("serial")[:1]),
+            points=points_expression("work__"),
+            share=share_expression(),
+        )
+        .order_by(
+            "work__task__track__order",
+            "work__task__track_id",
+            "serial",
+            "work__task__batch",
+            "work__task__position",
+            "work__task__code",
+            "work_id",
+        )
+        .values_list(
+            "work__task__track_id",
+            "serial",
+            "work__task__code",
+            "work__task__title",
+            "points",
+            "share",
+        )
+    )
+    # Every contribution belongs to a certificate and both lists are in the database's order, so
+    # a certificate's contributions are the ones at the head of the list with its key.
+    works = contributions.iterator(chunk_size=CHUNK_SIZE)
+    pending = next(works, None)
+    for track_id, serial, login, name, email, track, issued_on, revoked_at in certificates.iterator(
+        chunk_size=CHUNK_SIZE
+    ):
+        tasks, stars, rewards = [], Decimal(0), []
+        while pending is not None and (pending[0], pending[1]) == (track_id, serial):
+            _, _, code, title, points, share = pending
+            tasks.append(f"{code} {title}")
+            stars += Decimal(points)
+            if share is not None:
+                rewards.append(Decimal(share))
+            pending = next(works, None)
+        row = [
+            serial,
+            login,
+            name,
+            track,
+            "; ".join(tasks),
+            stars.quantize(TENTH),
+            sum(rewards).quantize(CENT) if rewards else None,
+            issued_on,
+            verification_url(serial),
+            "valid" if revoked_at is None else "revoked",
+        ]
+        if with_email:
+            row.append(email)
+        yield row
+
+
+def leaderboard_rows(contributions):
+    """The whole leaderboard over the given contributions (see participants/leaderboard.py for
+    the rule), names and rewards included, in one query."""
+    rows = (
+        contributions.order_by()
+        .values("participant", "participant__login", "participant__name")
+        .annotate(**ranking_aggregates(), reward=Sum(share_expression()))
+        .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
+        .order_by("rank", Lower("participant__login"))
+        .values_list(
+            "rank", "participant__login", "participant__name", "points", "tasks_completed", "reward"
+        )
+    )
+    for rank, login, name, points, tasks_completed, reward in rows.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            rank,
+            login,
+            name,
+            _quantize(points, TENTH),
+            tasks_completed,
+            _quantize(reward, CENT),
+        ]
+
+
+def honour_roll_rows(edition):
+    """Every completed piece of work of the edition, in the honour roll's order, with its people
+    (logins separated by "; "), in one query."""
+    contributions = (
+        Contribution.objects.filter(
+            work__status=WorkStatus.COMPLETED,
+            work__task__withdrawn=False,
+            work__task__track__edition=edition,
+        )
+        .annotate(points=points_expression("work__"), effective_reward=reward_expression("work__"))
+        .order_by(
+            "work__task__track__order",
+            "work__task__track_id",
+            "work__task__batch",
+            "work__task__position",
+            "work__task__code",
+            "work__team",
+            "work_id",
+            "id",
+        )
+        .values_list(
+            "work_id",
+            "work__task__track__name",
+            "work__task__batch",
+            "work__task__code",
+            "work__task__title",
+            "work__team",
+            "work__grade",
+            "points",
+            "effective_reward",
+            "work__completed_on",
+            "participant__login",
+        )
+    )
+    for _, rows in groupby(contributions.iterator(chunk_size=CHUNK_SIZE), key=lambda r: r[0]):
+        rows = list(rows)
+        first = rows[0]
+        yield [
+            first[1],  # track
+            first[2],  # batch
+            first[3],  # code
+            first[4],  # title
+            first[5],  # team
+            "; ".join(row[10] for row in rows),
+            first[6],  # grade
+            _quantize(first[7], TENTH),
+            _quantize(first[8], CENT),
+            first[9],  # completed_on
+        ]

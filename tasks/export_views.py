@@ -1,0 +1,21 @@
+"""The task list as a download (CSV or JSON, streamed), with the task browser's filters:
+/editions/<slug>/tasks.csv?track=camp&status=completed."""
+
+from django.http import Http404, JsonResponse
+
+from hackathon.access import get_edition_or_404
+from hackathon.exports import export_response
+from tasks.exports import TASK_HEADER, task_rows
+from tasks.filters import TaskFilter
+
+
+def task_list_export(request, slug, format):
+    if format not in ("csv", "json"):
+        raise Http404("Exports are CSV or JSON.")
+    edition = get_edition_or_404(slug, request.user)
+    task_filter = TaskFilter(request.GET, edition=edition)
+    if not task_filter.is_valid():
+        errors = {name: list(messages) for name, messages in task_filter.errors.items()}
+        return JsonResponse(errors, status=400)
+    rows = task_rows(task_filter.qs)
+    return export_response(format, TASK_HEADER, rows, f"tasks-{edition.slug}")
