@@ -1,5 +1,5 @@
 """GET /api/editions/<slug>/leaderboard/ and GET /api/leaderboard/: the boards as JSON;
-GET /api/certificates/<serial>/: what a certificate says."""
+GET /api/certificates/<serial>/: what a certificate says; GET /api/people/<login>/: a profile."""
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
@@ -11,10 +11,14 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from hackathon.caching import cached, results_key
 from hackathon.models import Edition
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.leaderboard import all_time_board, edition_board
+from participants.models import Participant
+from participants.profile import ranked_profile
 from participants.rendering import verification_url
+from tasks.choices import Grade, WorkStatus
 from tracks.choices import TrackKind
 
 DEFAULT_LIMIT = 100
@@ -169,3 +173,140 @@ def certificate_detail(request, serial):
         "pdf_url": settings.SITE_URL + reverse("certificate_pdf", args=[certificate.serial]),
     }
     return Response(CertificateSerializer(data).data)
+
+
+class PersonStandingSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    points = serializers.FloatField()
+    tasks_completed = serializers.IntegerField()
+    reward = serializers.FloatField(allow_null=True, help_text="CNY; null when not known.")
+
+
+class PersonWorkSerializer(serializers.Serializer):
+    """A piece of work of the person; points and reward only once it is completed."""
+
+    track = serializers.CharField(help_text="The track's slug.")
+    code = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=WorkStatus.choices)
+    grade = serializers.ChoiceField(
+        choices=Grade.choices, allow_null=True, help_text="The camp grade; null when none."
+    )
+    points = serializers.FloatField(allow_null=True, help_text="Null unless completed.")
+    reward = serializers.FloatField(
+        allow_null=True, help_text="The person's share in CNY; null unless completed and known."
+    )
+
+
+class PersonEditionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True, help_text="Null without completed work.")
+    points = serializers.FloatField()
+    tasks_completed = serializers.IntegerField()
+    works = PersonWorkSerializer(many=True)
+
+
+class MentoredTaskSerializer(serializers.Serializer):
+    edition = serializers.SlugField(help_text="The edition's slug.")
+    track = serializers.CharField(help_text="The track's slug.")
+    code = serializers.CharField()
+    title = serializers.CharField()
+
+
+class PersonCertificateSerializer(serializers.Serializer):
+    serial = serializers.CharField()
+    track = serializers.CharField(help_text="The track's slug.")
+    edition = serializers.SlugField(help_text="The edition's slug.")
+    valid = serializers.BooleanField(help_text="False once the certificate is revoked.")
+
+
+class PersonSerializer(serializers.Serializer):
+    """A person's public profile: never their e-mail, notes or avatar file."""
+
+    login = serializers.CharField()
+    name = serializers.CharField(help_text="Display name; empty when unknown.")
+    affiliation = serializers.CharField(help_text="Empty when unknown.")
+    pfcc_member_since = serializers.DateField(allow_null=True)
+    github_url = serializers.URLField()
+    all_time = PersonStandingSerializer(
+        allow_null=True, help_text="The all-time leaderboard's line; null without completed work."
+    )
+    editions = PersonEditionSerializer(many=True, help_text="Newest edition first.")
+    mentored = MentoredTaskSerializer(many=True)
+    certificates = PersonCertificateSerializer(many=True)
+
+
+def _work(track, contribution):
+    work, task = contribution.work, contribution.work.task
+    completed = work.is_completed
+    return {
+        "track": track.slug,
+        "code": task.code,
+        "title": task.title,
+        "status": work.status,
+        "grade": work.grade or None,
+        "points": contribution.points if completed else None,
+        "reward": contribution.reward if completed else None,
+    }
+
+
+def _edition(part):
+    standing = part.standing or {"rank": None, "points": 0, "tasks_completed": 0}
+    return {
+        "slug": part.edition.slug,
+        "name": part.edition.name,
+        **standing,
+        "works": [
+            _work(track, contribution)
+            for track, contributions in part.tracks
+            for contribution in contributions
+        ],
+    }
+
+
+@extend_schema(
+    responses={
+        200: PersonSerializer,
+        404: OpenApiResponse(description="Nobody with this login has public results."),
+    },
+)
+@api_view(["GET"])
+def person_detail(request, login):
+    """A person's public profile (the login ignores case): ranks, work, mentorships and
+    certificates in the public editions."""
+    person = get_object_or_404(Participant.objects.by_login(login))
+    editions = list(Edition.objects.public())
+    profile = cached(
+        results_key("profile", editions, person.pk), lambda: ranked_profile(person, editions)
+    )
+    if not profile.editions and not profile.mentored:
+        raise NotFound("Nobody with this login has public results.")
+    data = {
+        "login": person.login,
+        "name": person.name,
+        "affiliation": person.affiliation,
+        "pfcc_member_since": person.pfcc_member_since,
+        "github_url": person.github_url,
+        "all_time": profile.all_time,
+        "editions": [_edition(part) for part in profile.editions],
+        "mentored": [
+            {
+                "edition": task.track.edition.slug,
+                "track": task.track.slug,
+                "code": task.code,
+                "title": task.title,
+            }
+            for task in profile.mentored
+        ],
+        "certificates": [
+            {
+                "serial": certificate.serial,
+                "track": certificate.track.slug,
+                "edition": certificate.track.edition.slug,
+                "valid": certificate.is_valid,
+            }
+            for certificate in profile.certificates
+        ],
+    }
+    return Response(PersonSerializer(data).data)

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hackathon.access import visible_editions
+from hackathon.models import Edition
 from participants.leaderboard import share_expression
 from participants.models import Certificate
 from tasks.choices import WorkStatus
@@ -94,7 +95,48 @@ def issue_certificates(edition, issued_on=None):
                 )
             )
     Track.objects.bulk_update(tracks.values(), ["certificates_numbered"])
-    return Certificate.objects.bulk_create(certificates)
+    issued = Certificate.objects.bulk_create(certificates)
+    # Profiles list certificates: their cached copies expire.
+    Edition.objects.filter(pk=edition.pk).results_changed()
+    return issued
+
+
+@transaction.atomic
+def issue_certificate(participant, track, issued_on=None):
+    """Issue one certificate (an organizer's, in the admin), numbered like issue_certificates()
+    numbers them, under the same lock of the track."""
+    track = Track.objects.select_for_update().select_related("edition").get(pk=track.pk)
+    track.certificates_numbered += 1
+    track.save(update_fields=["certificates_numbered"])
+    return Certificate.objects.create(
+        serial=make_serial(track.edition, track, track.certificates_numbered),
+        participant=participant,
+        track=track,
+        issued_on=issued_on or timezone.localdate(),
+    )
+
+
+def qualifies(participant, track):
+    """Whether the person completed work on a published task of the track."""
+    return completed_contributions(participant=participant, work__task__track=track).exists()
+
+
+@transaction.atomic
+def revoke_certificates(certificates, reason, now=None):
+    """Revoke the valid ones among ``certificates`` (a queryset) for ``reason``; returns how many.
+    A revoked certificate keeps its serial, and its page says it is revoked and why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A revocation needs a reason.")
+    valid = certificates.filter(revoked_at__isnull=True)
+    editions = list(
+        Edition.objects.filter(tracks__certificates__in=valid).values_list("pk", flat=True)
+    )
+    count = Certificate.objects.filter(pk__in=list(valid.values_list("pk", flat=True))).update(
+        revoked_at=now or timezone.now(), revocation_reason=reason
+    )
+    Edition.objects.filter(pk__in=editions).results_changed()
+    return count
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,14 @@ carries a private field (the e-mail); the public exports never do.
 from decimal import Decimal
 from itertools import groupby
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Lower, Rank
-from django.urls import reverse
 
 from hackathon.exports import CHUNK_SIZE
 from participants.certificates import completed_contributions
 from participants.leaderboard import RANK_ORDER, ranking_aggregates, share_expression
 from participants.models import Certificate
+from participants.rendering import verification_url
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression, reward_expression
@@ -54,11 +53,6 @@ HONOUR_ROLL_HEADER = [
 
 def _quantize(value, step):
     return None if value is None else Decimal(value).quantize(step)
-
-
-def verification_url(serial):
-    """Where anybody can check a certificate: the site's address and the certificate's page."""
-    return settings.SITE_URL + reverse("certificate_detail", args=[serial])
 
 
 def certificate_header(with_email=False):
@@ -139,7 +133,7 @@ def certificate_rows(edition, with_email=False):
             stars.quantize(TENTH),
             sum(rewards).quantize(CENT) if rewards else None,
             issued_on,
-            verification_url(serial),
+            verification_url(Certificate(serial=serial)),
             "valid" if revoked_at is None else "revoked",
         ]
         if with_email:

@@ -12,6 +12,7 @@ login, case-insensitively.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Lower, Rank
 
@@ -81,23 +82,46 @@ def ranking_aggregates():
     }
 
 
-def ranked(contributions):
-    """The bare ranking aggregate: one tuple per person (participant id, login, rank, points,
-    tasks completed, latest completion), ranked; rewards and names are read per page."""
+RANKING_COLUMNS = [
+    "participant",
+    "participant__login",
+    "rank",
+    "points",
+    "tasks_completed",
+    "last_completed_on",
+]
+
+
+def _ranked_people(contributions):
     return (
         contributions.order_by()
         .values("participant", "participant__login")
         .annotate(**ranking_aggregates())
         .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
+    )
+
+
+def ranked(contributions):
+    """The bare ranking aggregate: one tuple per person (participant id, login, rank, points,
+    tasks completed, latest completion), ranked; rewards and names are read per page."""
+    return (
+        _ranked_people(contributions)
         .order_by("rank", Lower("participant__login"))
-        .values_list(
-            "participant",
-            "participant__login",
-            "rank",
-            "points",
-            "tasks_completed",
-            "last_completed_on",
-        )
+        .values_list(*RANKING_COLUMNS)
+    )
+
+
+def ranked_person(contributions, participant_id):
+    """The ranking tuple of one person (ranked among everybody), or None."""
+    return (
+        _ranked_people(contributions)
+        # The person must be picked after ranking: a filter on a window expression is applied
+        # to the outer query (Django's QUALIFY emulation), a filter on a column is not.
+        .annotate(person=Window(Min("participant"), partition_by=[F("participant")]))
+        .filter(person=participant_id)
+        .order_by("rank")
+        .values_list(*RANKING_COLUMNS)
+        .first()
     )
 
 
@@ -187,8 +211,14 @@ class Board:
         """The person's Standing on this board, or None."""
 
         def find():
-            row = next((row for row in self.ranking() if row[0] == participant_id), None)
-            return None if row is None else standings_for(self.contributions, [row])[0]
+            ranking = cache.get(self._key("ranking"))
+            if ranking is not None:
+                row = next((row for row in ranking if row[0] == participant_id), None)
+            else:  # rank the person alone rather than build the whole ranking
+                row = ranked_person(self.contributions, participant_id)
+            return (
+                None if row is None else standings_for(self.contributions, [_ranking_row(row)])[0]
+            )
 
         return cached(self._key("person", participant_id), find)
 

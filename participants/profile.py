@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from participants.leaderboard import all_time_board, edition_ranks, share_expression
+from participants.models import Certificate
 from tasks.models import Contribution, Task
 from tasks.stats import points_expression
 
@@ -19,6 +20,7 @@ class EditionPart:
 class Profile:
     editions: list  # [EditionPart], newest edition first
     mentored: list  # [Task]
+    certificates: list = field(default_factory=list)  # [Certificate], newest edition first
     all_time: object = None  # the person's Standing on the all-time leaderboard
 
     @property
@@ -27,7 +29,8 @@ class Profile:
 
 
 def profile_for(person, editions):
-    """The person's work and mentorships in the given editions (those the caller may see).
+    """The person's work, mentorships and certificates in the given editions (those the caller
+    may see).
 
     Each contribution carries ``points`` and ``reward`` (its share), as the leaderboard counts them.
     """
@@ -60,7 +63,12 @@ def profile_for(person, editions):
         .select_related("track__edition")
         .order_by("-track__edition__number", "track__order", "batch", "position", "code")
     )
-    return Profile(editions=parts, mentored=mentored)
+    certificates = list(
+        Certificate.objects.filter(participant=person, track__edition__in=edition_ids)
+        .select_related("track__edition")
+        .order_by("-track__edition__number", "track__order", "track_id")
+    )
+    return Profile(editions=parts, mentored=mentored, certificates=certificates)
 
 
 def ranked_profile(person, editions):

@@ -148,3 +148,13 @@ def test_a_cached_board_pages_like_the_uncached_leaderboard(seventh, django_asse
 def test_a_board_is_read_a_page_at_a_time(seventh):
     with pytest.raises(TypeError):
         edition_board(seventh)[3]
+
+
+def test_a_standing_read_alone_ranks_the_person_among_everybody(seventh):
+    _, expected = leaderboard(counted_contributions(edition=seventh))
+    tied = [s for s in expected if s.rank == 11]
+
+    alone = edition_board(seventh).standing_of(tied[2].participant_id)  # nothing cached yet
+
+    assert alone == tied[2]
+    assert edition_board(seventh).standing_of(0) is None

@@ -130,11 +130,11 @@ def test_profile_query_count_does_not_grow_with_work(client, django_assert_num_q
     WorkFactory(task__track=track, contributors=["alice"])
     # person, editions, contributions, mentored tasks, ranks per edition, the all-time ranking
     # and the person's reward in it
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         client.get("/people/alice/")
     for _ in range(2):
         WorkFactory(task__track=track, contributors=["alice"])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get("/people/alice/")
     assert len(response.context["profile"].editions[0].tracks[0][1]) == 3
     # Warm: the person and the editions; the profile comes from the cache.
