@@ -1,9 +1,16 @@
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hackathon.exports import export_response
 from hackathon.models import Edition, ResultsState
+from participants.certificates import issue_certificates
+from participants.exports import certificate_header, certificate_rows
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
 
@@ -70,10 +77,45 @@ class EditionAdmin(admin.ModelAdmin):
         (_("Publication"), {"fields": ["is_public", "figures", "created_at", "updated_at"]}),
     ]
     inlines = [TrackInline]
-    actions = ["make_public", "make_draft"]
+    actions = ["make_public", "make_draft", "export_certificates_csv", "export_certificates_xlsx"]
+    change_form_template = "admin/hackathon/edition/change_form.html"
 
     def get_changelist(self, request, **kwargs):
         return EditionChangeList
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.certificates_export_view)
+        return [
+            path(
+                "<path:object_id>/certificates.<str:format>",
+                export,
+                name="hackathon_edition_certificates_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_export_certificates_permission(self, request):
+        return request.user.has_perm("participants.view_certificate")
+
+    def certificates_export(self, edition, format):
+        """The organizers' certificates list of the edition (with the e-mails), streamed."""
+        rows = certificate_rows(edition, with_email=True)
+        header = certificate_header(with_email=True)
+        return export_response(format, header, rows, f"certificates-{edition.slug}")
+
+    def certificates_export_view(self, request, object_id, format):
+        if format not in ("csv", "xlsx"):
+            raise Http404("Certificates are exported as CSV or XLSX.")
+        if not self.has_export_certificates_permission(request):
+            raise PermissionDenied
+        return self.certificates_export(get_object_or_404(Edition, pk=object_id), format)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export_certificates": self.has_export_certificates_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("results"), ordering="results_published_at")
     def results_state(self, edition):
@@ -132,3 +174,41 @@ class EditionAdmin(admin.ModelAdmin):
             % updated,
             messages.SUCCESS,
         )
+
+    def _export_one(self, request, queryset, format):
+        editions = list(queryset[:2])
+        if len(editions) != 1:
+            self.message_user(
+                request, _("Select one edition to export its certificates."), messages.WARNING
+            )
+            return None
+        return self.certificates_export(editions[0], format)
+
+    @admin.action(description=_("Export certificates (CSV)"), permissions=["export_certificates"])
+    def export_certificates_csv(self, request, queryset):
+        return self._export_one(request, queryset, "csv")
+
+    @admin.action(description=_("Export certificates (XLSX)"), permissions=["export_certificates"])
+    def export_certificates_xlsx(self, request, queryset):
+        return self._export_one(request, queryset, "xlsx")
+
+    @admin.action(
+        description=_("Issue certificates for everybody who qualifies"),
+        permissions=["issue_certificates"],
+    )
+    def issue_certificates(self, request, queryset):
+        for edition in queryset.order_by("number"):
+            issued = issue_certificates(edition)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d certificate issued for %(edition)s.",
+                    "%(count)d certificates issued for %(edition)s.",
+                    len(issued),
+                )
+                % {"count": len(issued), "edition": edition.name},
+                messages.SUCCESS,
+            )
+
+    def has_issue_certificates_permission(self, request):
+        return request.user.has_perm("participants.add_certificate")

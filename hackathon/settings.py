@@ -181,6 +181,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only public figures of hackathon editions.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A piece of work's status appears in tasks and in profiles: one enum under one name.
+    "ENUM_NAME_OVERRIDES": {"WorkStatusEnum": "tasks.choices.WorkStatus"},
 }
 
 if not DEBUG:

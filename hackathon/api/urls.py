@@ -20,5 +20,6 @@ urlpatterns = [
         participants_api.certificate_detail,
         name="api_certificate_detail",
     ),
+    path("people/<str:login>/", participants_api.person_detail, name="api_person_detail"),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api_schema"),
 ]
