@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from participants.models import Participant
+from participants.certificates import issue_certificate, qualifies, revoke_certificates
+from participants.models import Certificate, Participant
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 
@@ -61,3 +67,119 @@ class ParticipantAdmin(admin.ModelAdmin):
     @admin.display(description=_("pieces of work completed"), ordering="completed_count")
     def works_completed(self, participant):
         return participant.completed_count
+
+
+class CertificateStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("valid", _("Valid")), ("revoked", _("Revoked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "valid":
+            return queryset.filter(revoked_at__isnull=True)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+class CertificateForm(forms.ModelForm):
+    class Meta:
+        model = Certificate
+        fields = ["participant", "track", "issued_on", "revoked_at", "revocation_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        participant, track = cleaned.get("participant"), cleaned.get("track")
+        if self.instance.pk is None and participant and track and not qualifies(participant, track):
+            raise ValidationError(
+                _("%(login)s completed no work in %(track)s: there is nothing to certify.")
+                % {"login": participant.login, "track": track}
+            )
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revocation"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Shown on the certificate's public page."),
+    )
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    form = CertificateForm
+    list_display = ["serial", "participant", "edition", "track_name", "issued_on", "valid"]
+    list_filter = ["track__edition", "track__kind", CertificateStateFilter]
+    list_select_related = ["participant", "track__edition"]
+    search_fields = ["serial", "participant__login"]
+    autocomplete_fields = ["participant", "track"]
+    date_hierarchy = "issued_on"
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["participant", "track", "issued_on"]
+        return [
+            "serial",
+            "participant",
+            "track",
+            "issued_on",
+            "revoked_at",
+            "revocation_reason",
+            "created_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # A certificate names its holder and track for good; it is revoked, not rewritten.
+        return ["serial", "participant", "track", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued = issue_certificate(obj.participant, obj.track, obj.issued_on)
+        obj.pk, obj.serial = issued.pk, issued.serial
+
+    @admin.display(description=_("edition"), ordering="track__edition__number")
+    def edition(self, certificate):
+        return certificate.track.edition.name
+
+    @admin.display(description=_("track"), ordering="track__name")
+    def track_name(self, certificate):
+        return certificate.track.name
+
+    @admin.display(description=_("valid"), boolean=True, ordering="revoked_at")
+    def valid(self, certificate):
+        return certificate.is_valid
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])
+    def revoke(self, request, queryset):
+        """Asks for the reason on a page of its own, then revokes the valid ones."""
+        form = RevokeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = revoke_certificates(queryset, form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                ngettext("%d certificate revoked.", "%d certificates revoked.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/participants/certificate/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Revoke certificates"),
+                "opts": self.model._meta,
+                "form": form,
+                "certificates": queryset.select_related("participant", "track__edition"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )

@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from hackathon.models import Edition
-from participants.models import Participant
+from participants.models import Certificate, Participant
 from tasks.models import Contribution, Task, Work
 from tracks.models import Milestone, Track
 
@@ -19,6 +19,12 @@ def _changed(**filters):
 def track_or_task_changed(sender, instance, **kwargs):
     track_id = instance.pk if sender is Track else instance.track_id
     _changed(tracks__id=track_id)
+
+
+@receiver([post_save, post_delete], sender=Certificate)
+def certificate_changed(sender, instance, **kwargs):
+    # Profiles list certificates with their state.
+    _changed(tracks__id=instance.track_id)
 
 
 @receiver([post_save, post_delete], sender=Work)

@@ -69,6 +69,8 @@ ORGANIZERS_PERMISSIONS = {
     "add_participant",
     "change_participant",
 }
+# Added by participants/migrations/0005: organizers issue and revoke certificates (never delete).
+CERTIFICATE_PERMISSIONS = {"view_certificate", "add_certificate", "change_certificate"}
 
 CHANGELISTS = [
     "hackathon_edition",
@@ -78,6 +80,7 @@ CHANGELISTS = [
     "tasks_task",
     "tasks_work",
     "participants_participant",
+    "participants_certificate",
 ]
 
 
@@ -166,8 +169,10 @@ def logins_of(work):
 def test_organizers_group_has_exactly_the_data_entry_permissions():
     group = Group.objects.get(name="Organizers")
 
-    assert set(group.permissions.values_list("codename", flat=True)) == ORGANIZERS_PERMISSIONS
-    assert group.permissions.count() == 27
+    assert set(group.permissions.values_list("codename", flat=True)) == (
+        ORGANIZERS_PERMISSIONS | CERTIFICATE_PERMISSIONS
+    )
+    assert group.permissions.count() == 30
 
 
 def test_reversing_the_group_migration_removes_the_group_and_reapplying_restores_it():
@@ -237,6 +242,7 @@ def test_organizer_sees_every_app_on_the_admin_index(organizer_client):
         ("tasks", "Task"),
         ("tasks", "Work"),
         ("participants", "Participant"),
+        ("participants", "Certificate"),
     }
 
 
