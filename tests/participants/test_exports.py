@@ -371,3 +371,16 @@ def test_public_exports_read_a_fixed_number_of_queries(
         sizes.append(len(rows))
     per_work = 1 if "honour-roll" in url else 2
     assert sizes == [2 * per_work, 20 * per_work]
+
+
+def test_the_pages_link_to_their_exports(third, client):
+    leaderboard = client.get("/editions/3rd/leaderboard/?track=camp").content.decode()
+    all_time = client.get("/leaderboard/").content.decode()
+    honour_roll = client.get("/editions/3rd/honour-roll/").content.decode()
+    tasks = client.get("/editions/3rd/tasks/?status=completed&sort=-stars").content.decode()
+
+    assert 'href="/editions/3rd/leaderboard.csv?track=camp"' in leaderboard
+    assert 'href="/editions/3rd/leaderboard.json?track=camp"' in leaderboard
+    assert 'href="/leaderboard.csv"' in all_time
+    assert 'href="/editions/3rd/honour-roll.json"' in honour_roll
+    assert 'href="/editions/3rd/tasks.csv?status=completed&amp;sort=-stars"' in tasks
