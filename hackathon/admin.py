@@ -77,7 +77,13 @@ class EditionAdmin(admin.ModelAdmin):
         (_("Publication"), {"fields": ["is_public", "figures", "created_at", "updated_at"]}),
     ]
     inlines = [TrackInline]
-    actions = ["make_public", "make_draft", "export_certificates_csv", "export_certificates_xlsx"]
+    actions = [
+        "make_public",
+        "make_draft",
+        "issue_certificates",
+        "export_certificates_csv",
+        "export_certificates_xlsx",
+    ]
     change_form_template = "admin/hackathon/edition/change_form.html"
 
     def get_changelist(self, request, **kwargs):
