@@ -1,15 +1,16 @@
 """The task list as an export: the task browser's filtered tasks, public fields only.
 
-The rows are read with ``.iterator()``: the tasks, then their pieces of work and people prefetched
-for each chunk of tasks (three queries per chunk of hackathon.exports.CHUNK_SIZE tasks, whatever
-the number of pieces of work).
+One query, whatever the number of tasks: the filtered tasks joined to their pieces of work and
+the people on them, in the filter's order, read with ``.iterator()`` and folded back into a row
+per task.
 """
 
 from decimal import Decimal
+from itertools import groupby
 
 from hackathon.exports import CHUNK_SIZE
-from tasks.filters import status_slug, with_works
-from tasks.models import Work
+from tasks.choices import TaskProgress, WorkStatus
+from tasks.filters import STATUS_SLUGS
 from tasks.stats import reward_expression
 
 TASK_HEADER = [
@@ -25,6 +26,22 @@ TASK_HEADER = [
     "contributors",
     "reward",
 ]
+COLUMNS = [
+    "pk",
+    "track__slug",
+    "batch",
+    "code",
+    "title",
+    "direction__name",
+    "stars",
+    "progress",
+    "issue_url",
+    "works__id",
+    "works__team",
+    "works__status",
+    "work_reward",
+    "works__contributions__participant__login",
+]
 
 
 def task_rows(tasks):
@@ -33,27 +50,33 @@ def task_rows(tasks):
     teams and contributors list the names and logins on the task's pieces of work (separated by
     "; "); reward sums the rewards of its completed work (empty when none is known).
     """
-    works = Work.objects.annotate(effective_reward=reward_expression(""))
-    for task in with_works(tasks, works).iterator(chunk_size=CHUNK_SIZE):
-        teams, logins, rewards = [], [], []
-        for work in task.works.all():
-            if work.team and work.team not in teams:
-                teams.append(work.team)
-            for contribution in work.contributions.all():
-                if contribution.participant.login not in logins:
-                    logins.append(contribution.participant.login)
-            if work.is_completed and work.effective_reward is not None:
-                rewards.append(work.effective_reward)
+    lines = (
+        tasks.annotate(work_reward=reward_expression("works__"))
+        # The filter's order, then each task's work and people in the order they were entered.
+        .order_by(*tasks.query.order_by, "works__id", "works__contributions__id")
+        .values_list(*COLUMNS)
+    )
+    for _, task_lines in groupby(lines.iterator(chunk_size=CHUNK_SIZE), key=lambda line: line[0]):
+        teams, logins, rewards = {}, {}, {}
+        for line in task_lines:
+            work_id, team, status, reward, login = line[9:]
+            if team:
+                teams.setdefault(team)
+            if login:
+                logins.setdefault(login)
+            if status == WorkStatus.COMPLETED and reward is not None:
+                rewards[work_id] = Decimal(reward)
+        _, track, batch, code, title, direction, stars, progress, issue_url = line[:9]
         yield [
-            task.track.slug,
-            task.batch,
-            task.code,
-            task.title,
-            task.direction.name if task.direction else "",
-            task.stars,
-            status_slug(task),
-            task.issue_url,
+            track,
+            batch,
+            code,
+            title,
+            direction or "",
+            stars,
+            STATUS_SLUGS[TaskProgress(progress)],
+            issue_url,
             "; ".join(teams),
             "; ".join(logins),
-            sum(rewards).quantize(Decimal("0.01")) if rewards else None,
+            sum(rewards.values()).quantize(Decimal("0.01")) if rewards else None,
         ]
