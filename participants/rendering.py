@@ -17,6 +17,7 @@ from functools import lru_cache
 import qrcode
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
@@ -127,12 +128,14 @@ class Page:
 
     image: Image.Image
     boxes: list = field(default_factory=list)  # [(what, (left, top, right, bottom))]
+    texts: list = field(default_factory=list)  # [(what, text)]
 
     def __post_init__(self):
         self.draw = ImageDraw.Draw(self.image)
 
     def text(self, what, xy, text, font, fill=INK, anchor="la"):
         self.draw.text(xy, text, font=font, fill=fill, anchor=anchor)
+        self.texts.append((what, text))
         self.boxes.append((what, self.draw.textbbox(xy, text, font=font, anchor=anchor)))
 
     def centred(self, what, y, lines, font, fill=INK, leading=1.25):
@@ -284,7 +287,7 @@ def draw_certificate(certificate, works):
         rows.append((_("Valid"), (47, 125, 74)))
     else:
         reason = _("Revoked on %(date)s: %(reason)s") % {
-            "date": certificate.revoked_at.date().isoformat(),
+            "date": timezone.localdate(certificate.revoked_at).isoformat(),
             "reason": " ".join(certificate.revocation_reason.split()),
         }
         rows.append((reason, REVOKED))

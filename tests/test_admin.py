@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from hackathon.models import Edition
+from participants.certificates import issue_certificates
 from participants.models import Participant
 from tasks.choices import WorkStatus
 from tasks.models import Contribution, Direction, Task, Work
@@ -967,6 +968,14 @@ def make_people(count):
         WorkFactory(contributors=[ParticipantFactory()])
 
 
+def make_certificates(count):
+    for _ in range(count):
+        work = WorkFactory(
+            task__track__edition=EditionFactory(), contributors=[ParticipantFactory()]
+        )
+        issue_certificates(work.task.track.edition)
+
+
 @pytest.mark.parametrize(
     ("model", "make", "queries"),
     [
@@ -977,6 +986,7 @@ def make_people(count):
         ("tasks_task", make_tasks, 10),
         ("tasks_work", make_works, 9),
         ("participants_participant", make_people, 7),
+        ("participants_certificate", make_certificates, 10),
     ],
 )
 def test_changelist_queries_do_not_grow_with_its_rows(
