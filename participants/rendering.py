@@ -157,11 +157,17 @@ def verification_url(certificate):
 
 
 def qr_image(url, size=QR_SIZE):
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=2)
+    """The QR code of ``url`` on a white square of ``size``, every module the same whole number
+    of pixels (scaled without blur, so that phones read it)."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
     code.add_data(url)
     code.make(fit=True)
+    code.box_size = max(1, size // (code.modules_count + 2 * code.border))
     picture = code.make_image(fill_color=INK, back_color=PAPER).get_image().convert("RGB")
-    return picture.resize((size, size), Image.Resampling.NEAREST)
+    square = Image.new("RGB", (size, size), PAPER)
+    offset = (size - picture.width) // 2
+    square.paste(picture, (offset, offset))
+    return square
 
 
 def work_line(work):

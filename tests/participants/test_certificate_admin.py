@@ -1,9 +1,14 @@
 """Organizers issue and revoke certificates in the admin."""
 
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as global_apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -140,3 +145,21 @@ def test_certificate_list_searches_serials_and_logins_and_filters_revoked(organi
     assert listed(q="PH7-IND-0002") == ["bob"]
     assert listed(state="revoked") == ["bob"]
     assert listed(state="valid") == ["alice"]
+
+
+def test_reversing_the_certificate_permissions_migration_takes_them_back():
+    migration = importlib.import_module(
+        "participants.migrations.0005_organizers_certificate_permissions"
+    )
+    schema_editor = SimpleNamespace(connection=connection)
+    group = Group.objects.get(name="Organizers")
+
+    migration.revoke(global_apps, schema_editor)
+    assert not group.permissions.filter(codename__endswith="_certificate").exists()
+    migration.grant(global_apps, schema_editor)
+
+    assert sorted(
+        group.permissions.filter(codename__endswith="_certificate").values_list(
+            "codename", flat=True
+        )
+    ) == ["add_certificate", "change_certificate", "view_certificate"]

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import qrcode
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
 from PIL import Image, ImageChops, ImageDraw, ImageFont
@@ -232,3 +233,25 @@ def test_a_missing_font_is_a_clear_error(settings):
 
     with pytest.raises(ImproperlyConfigured, match="apt-get install fonts-noto-cjk"):
         rendering.render_png(certificate(), works(1))
+
+
+def test_the_qr_picture_has_every_module_of_the_urls_code_in_whole_pixels():
+    url = "https://results.example/certificates/PH7-IND-0001/"
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    picture = rendering.qr_image(url).convert("L")
+    modules = len(matrix) + 4  # with its quiet zone of 2 modules each side
+    box = rendering.QR_SIZE // modules
+    offset = (rendering.QR_SIZE - modules * box) // 2 + 2 * box
+
+    dark = [
+        [
+            picture.getpixel((offset + col * box + box // 2, offset + row * box + box // 2)) < 128
+            for col in range(len(matrix))
+        ]
+        for row in range(len(matrix))
+    ]
+    assert dark == matrix
+    assert box >= 4
