@@ -89,7 +89,7 @@ def test_a_camp_certificate_lists_the_project_with_its_grade(client, edition):
     page = text(client.get("/certificates/PH7-CAMP-0001/", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert "Certificate of graduation PH7-CAMP-0001" in page
-    assert "Projects graduated with" in page
+    assert "Projects graduated with Project Grade Points Reward (CNY)" in page
     assert "正式批 项目一 编译器优化 Excellent 5 10,000" in page
 
 
