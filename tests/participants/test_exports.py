@@ -384,3 +384,26 @@ def test_the_pages_link_to_their_exports(third, client):
     assert 'href="/leaderboard.csv"' in all_time
     assert 'href="/editions/3rd/honour-roll.json"' in honour_roll
     assert 'href="/editions/3rd/tasks.csv?status=completed&amp;sort=-stars"' in tasks
+
+
+def test_the_admin_action_exports_one_edition_at_a_time(third, organizer, organizer_client):
+    give_certificate_permission(organizer)
+    other = EditionFactory(number=4, slug="4th")
+
+    response = organizer_client.post(
+        "/admin/hackathon/edition/",
+        {"action": "export_certificates_csv", "_selected_action": [third.pk, other.pk]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Select one edition to export its certificates."
+    ]
+
+
+def test_the_export_command_says_it_includes_e_mails(capsys):
+    with pytest.raises(SystemExit):
+        call_command("export_certificates", "--help")
+
+    assert "e-mail" in capsys.readouterr().out
