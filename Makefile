@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
 
-.PHONY: demo test lint format bench bench-import install
+.PHONY: demo test lint format bench bench-import bench-exports install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,10 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --load
+
+## Time the exports on 20,000 certificates (a PostgreSQL database of its own)
+BENCH_EXPORTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_exports
+bench-exports: install
+	psql "$(dir $(BENCH_EXPORTS_DATABASE_URL))postgres" -qc "CREATE DATABASE bench_exports" 2>/dev/null || true
+	DATABASE_URL=$(BENCH_EXPORTS_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
+	DATABASE_URL=$(BENCH_EXPORTS_DATABASE_URL) $(BIN)/python manage.py bench_exports
