@@ -2,6 +2,7 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 
 from participants.certificates import issue_certificates
 from participants.models import Participant
@@ -173,3 +174,23 @@ def test_no_endpoint_shows_a_private_field_or_a_draft(client, alice):
             assert private not in text, (path, private)
         assert "email" not in text and "notes" not in text, path
     assert client.get("/api/certificates/PH4-IND-0001/").status_code == 404
+
+
+def test_the_profile_reads_a_fixed_number_of_queries_then_comes_from_the_cache(
+    client, django_assert_num_queries
+):
+    track = TrackFactory(edition=EditionFactory(number=3, slug="3rd"))
+    completed = []
+    for works in (1, 3):
+        for _ in range(len(completed) and 1, works):
+            WorkFactory(task__track=track, contributors=["alice", "bob"])
+        cache.clear()
+        # The person, the public editions, their work, mentorships, certificates, the rank in
+        # each edition, the all-time rank, and its reward.
+        with django_assert_num_queries(8):
+            data = client.get("/api/people/alice/").json()
+        completed.append(data["editions"][0]["tasks_completed"])
+    assert completed == [1, 3]
+    # Warm: the person and the public editions; the profile is cached.
+    with django_assert_num_queries(2):
+        assert client.get("/api/people/alice/").json() == data
