@@ -1,6 +1,8 @@
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from hackathon.api.serializers import EditionDetailSerializer, EditionSerializer
@@ -8,13 +10,34 @@ from hackathon.models import Edition
 from tasks.stats import cached_editions_figures, edition_summary
 
 
-@extend_schema(responses=EditionSerializer(many=True))
+class EditionPagination(LimitOffsetPagination):
+    """Editions are few: the whole list, unless ``?limit=`` asks for a page."""
+
+    default_limit = None
+    max_limit = 100
+
+
+@extend_schema(
+    responses=EditionSerializer(many=True),
+    parameters=[
+        OpenApiParameter(
+            "limit",
+            OpenApiTypes.INT,
+            description="With it, a page {count, next, previous, results} of at most 100.",
+        ),
+        OpenApiParameter("offset", OpenApiTypes.INT, description="Editions to skip."),
+    ],
+)
 @api_view(["GET"])
 def edition_list(request):
     """Public editions, newest first, with their figures."""
-    editions = list(Edition.objects.public())
-    context = {"edition_figures": cached_editions_figures(editions)}
-    return Response(EditionSerializer(editions, many=True, context=context).data)
+    paginator = EditionPagination()
+    editions = Edition.objects.public()
+    page = paginator.paginate_queryset(editions, request)
+    rows = list(editions) if page is None else page
+    context = {"edition_figures": cached_editions_figures(rows)}
+    data = EditionSerializer(rows, many=True, context=context).data
+    return Response(data) if page is None else paginator.get_paginated_response(data)
 
 
 @extend_schema(responses=EditionDetailSerializer)

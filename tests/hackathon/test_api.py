@@ -190,3 +190,15 @@ def test_openapi_schema_describes_the_edition_endpoints(client):
     assert {"/api/editions/", "/api/editions/{slug}/"} <= set(schema["paths"])
     edition = schema["components"]["schemas"]["EditionDetail"]
     assert set(edition["required"]) >= {"slug", "number", "results_state", "stats", "tracks"}
+
+
+def test_edition_list_pages_when_asked(client):
+    for number in (5, 6, 7):
+        EditionFactory(number=number, slug=f"{number}th")
+
+    response = client.get("/api/editions/?limit=1&offset=1")
+
+    body = response.json()
+    assert (body["count"], [edition["slug"] for edition in body["results"]]) == (3, ["6th"])
+    assert body["next"] == "http://testserver/api/editions/?limit=1&offset=2"
+    assert body["previous"] == "http://testserver/api/editions/?limit=1"
