@@ -32,6 +32,7 @@ def test_demo_loads_the_sixth_edition_as_a_public_edition_with_its_figures():
         41,
     )
     assert "Demo organizer (demo only): user 'organizer', password 'hackathon-demo'" in output
+    assert "certificates: 47 issued." in output
 
 
 def test_demo_runs_twice_and_changes_nothing_the_second_time():
@@ -42,6 +43,7 @@ def test_demo_runs_twice_and_changes_nothing_the_second_time():
 
     assert list(Work.objects.values_list("pk", "updated_at")) == before
     assert "pieces of work: 0 created, 0 updated, 70 unchanged." in output
+    assert "certificates: 0 issued." in output
 
 
 def test_the_demo_organizer_can_sign_in_to_the_admin():

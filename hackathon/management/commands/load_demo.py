@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from hackathon.models import Edition
+from participants.certificates import issue_certificates
 from tasks.importing import import_tasks
 
 DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "demo" / "paddle6.csv"
@@ -39,11 +40,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             edition, created = Edition.objects.update_or_create(slug="6th", defaults=SIXTH)
             report = import_tasks(DEMO_FILE.read_bytes(), DEMO_FILE.name, edition)
+            certificates = issue_certificates(edition)
             user = self.demo_organizer()
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} the edition {edition.name} ({edition.slug}).")
         for line in report.summary_lines():
             self.stdout.write(f"  {line}")
+        self.stdout.write(f"  certificates: {len(certificates)} issued.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organizer (demo only): user {user.username!r}, password {DEMO_PASSWORD!r}"
