@@ -1,3 +1,4 @@
+import os
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             return
         # Bytes, not text: an XLSX file is binary, and the CSV's BOM must come through as is.
         target = getattr(self.stdout._out, "buffer", None) or sys.stdout.buffer
-        for chunk in chunks:
-            target.write(chunk)
-        target.flush()
+        try:
+            for chunk in chunks:
+                target.write(chunk)
+            target.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): stop too, quietly, as command-line tools do.
+            chunks.close()
+            os.dup2(os.open(os.devnull, os.O_WRONLY), target.fileno())
