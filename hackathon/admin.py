@@ -2,15 +2,18 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hackathon import imports
 from hackathon.exports import export_response
 from hackathon.models import Edition, ResultsState
 from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
+from tasks.importing import KIND_LABELS, ImportRejected, import_tasks
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
 
@@ -91,7 +94,9 @@ class EditionAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         export = self.admin_site.admin_view(self.certificates_export_view)
+        import_view = self.admin_site.admin_view(self.import_view)
         return [
+            path("<path:object_id>/import/", import_view, name="hackathon_edition_import"),
             path(
                 "<path:object_id>/certificates.<str:format>",
                 export,
@@ -120,8 +125,80 @@ class EditionAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_export_certificates": self.has_export_certificates_permission(request),
+            "can_import": self.has_import_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def has_import_permission(self, request):
+        return request.user.has_perms(["tasks.add_task", "tasks.change_work"])
+
+    def import_view(self, request, object_id):
+        """Import a file of tasks and results: a preview (a dry run), then the real import."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        if request.method == "POST" and "token" in request.POST:
+            return self.import_confirm(request, edition, request.POST["token"])
+        if request.method != "POST":
+            return self.import_page(request, edition, form=imports.ImportForm())
+        form = imports.ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.import_page(request, edition, form=form)
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            report = import_tasks(data, upload.name, edition, dry_run=True)
+        except ImportRejected as rejection:
+            return self.import_page(request, edition, form=form, rejection=rejection)
+        token = imports.stage(request, edition, upload.name, data)
+        return self.import_page(request, edition, report=report, token=token, filename=upload.name)
+
+    def import_confirm(self, request, edition, token):
+        staged = imports.staged_file(request, edition, token)
+        if staged is None:
+            refusal = _("This upload is unknown or has expired: upload the file again.")
+            return self.import_page(request, edition, form=imports.ImportForm(), refusal=refusal)
+        filename, data = staged
+        imports.discard(request, token)
+        try:
+            report = import_tasks(data, filename, edition)
+        except ImportRejected as rejection:
+            return self.import_page(
+                request, edition, form=imports.ImportForm(), rejection=rejection
+            )
+        summary = " ".join(report.summary_lines())
+        self.message_user(
+            request,
+            _("“%(file)s” imported into %(edition)s. %(summary)s")
+            % {"file": filename, "edition": edition.name, "summary": summary},
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:hackathon_edition_change", args=[edition.pk]))
+
+    def import_page(
+        self, request, edition, *, form=None, rejection=None, report=None, refusal=None, **context
+    ):
+        opts = self.model._meta
+        return TemplateResponse(
+            request,
+            "admin/hackathon/edition/import.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": opts,
+                "original": edition,
+                "title": _("Import tasks and results into %(edition)s") % {"edition": edition.name},
+                "form": form,
+                "rejection": rejection,
+                "refusal": refusal,
+                "errors": rejection.errors if rejection else [],
+                "report": report,
+                "counts": [(KIND_LABELS[kind], counts) for kind, counts in report.counts().items()]
+                if report
+                else [],
+                "media": self.media,
+                **context,
+            },
+        )
 
     @admin.display(description=_("results"), ordering="results_published_at")
     def results_state(self, edition):
