@@ -57,6 +57,7 @@ def _window(request):
 
 def _page(request, board):
     offset, limit = _window(request)
+    board.prefetch(offset, offset + limit)
     data = {"count": len(board), "results": board[offset : offset + limit] if limit else []}
     return Response(LeaderboardSerializer(data).data)
 

@@ -12,6 +12,7 @@ login, case-insensitively.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Lower, Rank
@@ -101,14 +102,16 @@ def _ranked_people(contributions):
     )
 
 
-def ranked(contributions):
+def ranked(contributions, total=False):
     """The bare ranking aggregate: one tuple per person (participant id, login, rank, points,
-    tasks completed, latest completion), ranked; rewards and names are read per page."""
-    return (
-        _ranked_people(contributions)
-        .order_by("rank", Lower("participant__login"))
-        .values_list(*RANKING_COLUMNS)
-    )
+    tasks completed, latest completion), ranked; rewards and names are read per page. With
+    ``total``, each tuple ends with the number of people ranked (a window count)."""
+    people = _ranked_people(contributions)
+    columns = RANKING_COLUMNS
+    if total:
+        people = people.annotate(total=Window(Count("participant")))
+        columns = [*RANKING_COLUMNS, "total"]
+    return people.order_by("rank", Lower("participant__login")).values_list(*columns)
 
 
 def ranked_person(contributions, participant_id):
@@ -170,9 +173,12 @@ def leaderboard(contributions, offset=0, limit=None):
 class Board:
     """A leaderboard over a scope, cached under the versions of the scope's editions.
 
-    It behaves as a sequence of Standings (``len()`` and slices), so a Paginator can page it;
-    each page, the count and each person's standing are cached on their own, so that a warm
-    request reads one small entry, never the whole ranking.
+    It behaves as a sequence of Standings (``len()`` and slices), so a Paginator can page it.
+    A slice is one ranking query with LIMIT/OFFSET that also counts everybody (a window count),
+    plus one query for the names and rewards of the slice's people; each slice, the count and
+    each person's standing are cached on their own, so a warm request reads one small entry and
+    no request ever builds the whole ranking in Python. Call ``prefetch(start, stop)`` before a
+    Paginator asks for ``len()``, so that one query answers both.
     """
 
     def __init__(self, name, editions, contributions, *scope):
@@ -188,37 +194,52 @@ class Board:
         """A key for something rendered from this board (it changes with the results)."""
         return self._key("fragment", *parts)
 
-    def ranking(self):
-        """The whole ranking as compact tuples (participant id, login, rank, points, tasks,
-        latest completion)."""
-        return cached(
-            self._key("ranking"), lambda: [_ranking_row(row) for row in ranked(self.contributions)]
+    def prefetch(self, start, stop):
+        """Read the slice [start:stop] and the count together, if they are not cached yet."""
+        if cache.get(self._key("count")) is None:
+            self._window(start, stop)
+
+    def _window(self, start, stop):
+        count = cache.get(self._key("count"))
+        if count is not None:
+            stop = min(stop, count)  # the Paginator asks for [0:3] of a board of 3
+        key = self._key("page", start, stop)
+        standings = cache.get(key)
+        if standings is not None:
+            return standings
+        rows = list(ranked(self.contributions, total=True)[start:stop]) if stop > start else []
+        if count is None:
+            count = rows[0][-1] if rows else self._count()
+            cache.set(self._key("count"), count, settings.CACHE_TIMEOUT)
+        standings = standings_for(self.contributions, [_ranking_row(row[:-1]) for row in rows])
+        cache.set_many(
+            {key: standings, self._key("page", start, min(stop, count)): standings},
+            settings.CACHE_TIMEOUT,
         )
+        return standings
+
+    def _count(self):
+        return self.contributions.order_by().values("participant").distinct().count()
 
     def __len__(self):
-        return cached(self._key("count"), lambda: len(self.ranking()))
+        return cached(self._key("count"), self._count)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
             raise TypeError("A board is read a page (a slice) at a time.")
-        start, stop, _ = index.indices(len(self))
-        return cached(
-            self._key("page", start, stop),
-            lambda: standings_for(self.contributions, self.ranking()[start:stop]),
-        )
+        start, stop = index.start or 0, index.stop
+        if stop is None or start < 0 or stop < 0:
+            raise TypeError("A board is read between two positions: board[start:stop].")
+        return self._window(start, stop)
 
     def standing_of(self, participant_id):
         """The person's Standing on this board, or None."""
 
         def find():
-            ranking = cache.get(self._key("ranking"))
-            if ranking is not None:
-                row = next((row for row in ranking if row[0] == participant_id), None)
-            else:  # rank the person alone rather than build the whole ranking
-                row = ranked_person(self.contributions, participant_id)
-            return (
-                None if row is None else standings_for(self.contributions, [_ranking_row(row)])[0]
-            )
+            row = ranked_person(self.contributions, participant_id)
+            if row is None:
+                return None
+            return standings_for(self.contributions, [_ranking_row(row)])[0]
 
         return cached(self._key("person", participant_id), find)
 

@@ -20,7 +20,10 @@ PAGE_SIZE = 50
 
 
 def _board_context(request, board):
-    page = Paginator(board, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    board.prefetch((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
+    page = Paginator(board, PAGE_SIZE).get_page(number)
     return {
         "page_obj": page,
         # The rendered table is cached too: a warm page renders only its frame.
