@@ -433,3 +433,13 @@ def test_the_page_names_the_edition_in_its_breadcrumbs(organizer_client, edition
     breadcrumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', content, re.S).group(1)
     assert reverse("admin:hackathon_edition_change", args=[edition.pk]) in breadcrumbs
     assert "Import tasks and results" in breadcrumbs
+
+
+def test_the_page_is_in_chinese_by_default(organizer_client, edition, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+
+    content = organizer_client.get(import_url(edition)).content.decode()
+
+    assert "<title>向第七期导入任务与结果" in content
+    assert 'value="检查文件"' in content
+    assert "必填列：track, code, title, status。" in content
