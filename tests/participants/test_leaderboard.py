@@ -4,7 +4,12 @@ from decimal import Decimal
 import pytest
 
 from hackathon.models import Edition
-from participants.leaderboard import counted_contributions, edition_board, leaderboard
+from participants.leaderboard import (
+    counted_contributions,
+    edition_board,
+    leaderboard,
+    ranked_person,
+)
 from tasks.choices import Grade, WorkStatus
 from tasks.models import Contribution
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
@@ -158,3 +163,18 @@ def test_a_standing_read_alone_ranks_the_person_among_everybody(seventh):
 
     assert alone == tied[2]
     assert edition_board(seventh).standing_of(0) is None
+
+
+def test_ranking_one_person_alone_agrees_with_the_whole_board_for_everybody(seventh):
+    track = seventh.tracks.get(kind="individual")
+    day = datetime.date(2024, 12, 30)
+    # Ties on points and tasks with and without dates, to exercise every tie-break.
+    WorkFactory(task__track=track, task__stars=7, completed_on=day, contributors=["dated"])
+    WorkFactory(task__track=track, task__stars=7, completed_on=None, contributors=["undated"])
+    WorkFactory(task__track=track, task__stars=7, completed_on=day, contributors=["Dated-Too"])
+    contributions = counted_contributions(edition=seventh)
+    _, board_rows = leaderboard(contributions)
+
+    alone = [ranked_person(contributions, row.participant_id) for row in board_rows]
+
+    assert [(row[1], row[2]) for row in alone] == [(s.login, s.rank) for s in board_rows]

@@ -186,8 +186,8 @@ def test_the_profile_reads_a_fixed_number_of_queries_then_comes_from_the_cache(
             WorkFactory(task__track=track, contributors=["alice", "bob"])
         cache.clear()
         # The person, the public editions, their work, mentorships, certificates, the rank in
-        # each edition, the all-time rank, and its reward.
-        with django_assert_num_queries(8):
+        # each edition, the person's all-time totals, how many rank before them, and the reward.
+        with django_assert_num_queries(9):
             data = client.get("/api/people/alice/").json()
         completed.append(data["editions"][0]["tasks_completed"])
     assert completed == [1, 3]

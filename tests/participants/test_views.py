@@ -128,13 +128,13 @@ def test_profile_hides_draft_editions(client):
 def test_profile_query_count_does_not_grow_with_work(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["alice"])
-    # person, editions, contributions, mentored tasks, ranks per edition, the all-time ranking
-    # and the person's reward in it
-    with django_assert_num_queries(8):
+    # person, editions, contributions, mentored tasks, certificates, ranks per edition, the
+    # person's all-time totals, how many people rank before them, and the person's reward
+    with django_assert_num_queries(9):
         client.get("/people/alice/")
     for _ in range(2):
         WorkFactory(task__track=track, contributors=["alice"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/people/alice/")
     assert len(response.context["profile"].editions[0].tracks[0][1]) == 3
     # Warm: the person and the editions; the profile comes from the cache.
