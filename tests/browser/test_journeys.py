@@ -2,6 +2,7 @@ import pytest
 
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
+from tests.factories import TaskFactory, WorkFactory
 from tests.seventh import build_seventh_edition
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,3 +79,27 @@ def test_a_certificate_page_does_not_scroll_sideways_on_a_phone(phone, site):
     phone.goto(site + "/certificates/PH7-IND-0001/")
 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+LONG_TITLE = (
+    "将paddle内部的fake_channel_wise_dequantize_max_abs/fake_channel_wise_quantize_abs_max/"
+    "fake_channel_wise_quantize_dequantize_abs_max算子及其kernel实现从fluid下迁移到phi下"
+)
+
+
+@pytest.mark.parametrize("path", ["/people/ind-01/", "/editions/7th/honour-roll/"])
+def test_long_task_titles_wrap_inside_their_tables(page, live_server, path):
+    edition = build_seventh_edition()
+    track = edition.tracks.get(kind="individual")
+    WorkFactory(
+        task=TaskFactory(track=track, code="NO.60", title=LONG_TITLE), contributors=["ind-01"]
+    )
+
+    page.goto(live_server.url + path)
+
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')]"
+        ".filter(wrap => wrap.scrollWidth > wrap.clientWidth).length"
+    )
+    assert overflowing == 0
+    assert page.get_by_text(LONG_TITLE, exact=False).first.is_visible()
