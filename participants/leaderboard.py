@@ -41,6 +41,16 @@ class Standing:
     reward: Decimal | None
     last_completed_on: object
 
+    @property
+    def points_label(self):
+        """Points as a board shows them: 13.5, 6 (no trailing .0)."""
+        return f"{self.points.normalize():f}"
+
+    @property
+    def reward_label(self):
+        """The reward in whole yuan with thousands separated (24,000), or a dash."""
+        return "–" if self.reward is None else f"{self.reward:,.0f}"
+
 
 def counted_contributions(editions=None, edition=None, track=None, kind=None):
     """Contributions to completed work of published tasks, narrowed to the given scope."""
