@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hackathon import signals
+
 
 class ResultsState(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
@@ -17,8 +19,18 @@ class EditionQuerySet(models.QuerySet):
         return self.filter(is_public=True)
 
     def results_changed(self):
-        """Mark these editions' results as changed: their cached figures and boards expire."""
-        return self.update(results_version=F("results_version") + 1)
+        """Mark these editions' results as changed: their cached figures and boards expire, and
+        whatever is derived from the results is told (the results_changed signal)."""
+        ids = list(self.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        count = (
+            self.model._base_manager.using(self.db)
+            .filter(pk__in=ids)
+            .update(results_version=F("results_version") + 1)
+        )
+        signals.results_changed.send(sender=self.model, edition_ids=ids, using=self.db)
+        return count
 
 
 class Edition(models.Model):

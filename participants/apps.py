@@ -12,3 +12,5 @@ class ParticipantsConfig(AppConfig):
 
         # login__lower="abc" compiles to LOWER(login) = 'abc', which the unique index serves.
         CharField.register_lookup(Lower)
+
+        from participants import scores  # noqa: F401 - rebuilds the scores when results change

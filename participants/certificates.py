@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from hackathon.access import visible_editions
 from hackathon.models import Edition
-from participants.leaderboard import share_expression
 from participants.models import Certificate
+from participants.scores import share_expression
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression

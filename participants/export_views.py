@@ -15,7 +15,7 @@ from participants.exports import (
     honour_roll_rows,
     leaderboard_rows,
 )
-from participants.leaderboard import counted_contributions
+from participants.scores import scores_in
 from tracks.choices import TrackKind
 
 PUBLIC_FORMATS = ("csv", "json")
@@ -35,9 +35,9 @@ def edition_leaderboard_export(request, slug, format):
         track = edition.tracks.filter(slug=request.GET["track"]).first()
         if track is None:
             raise Http404("No such track in this edition.")
-    contributions = counted_contributions(edition=edition, track=track)
+    scores = scores_in(edition=edition, track=track)
     name = f"leaderboard-{edition.slug}" + (f"-{track.slug}" if track else "")
-    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(contributions), name)
+    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(scores), name)
 
 
 def leaderboard_export(request, format):
@@ -46,10 +46,9 @@ def leaderboard_export(request, format):
     kind = request.GET.get("track") or None
     if kind is not None and kind not in TrackKind.values:
         raise Http404("No such kind of track.")
-    editions = [edition.pk for edition in Edition.objects.public()]
-    contributions = counted_contributions(editions=editions, kind=kind)
+    scores = scores_in(editions=Edition.objects.public(), kind=kind)
     name = "leaderboard" + (f"-{kind}" if kind else "")
-    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(contributions), name)
+    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(scores), name)
 
 
 def honour_roll_export(request, slug, format):

@@ -9,14 +9,14 @@ carries a private field (the e-mail); the public exports never do.
 from decimal import Decimal
 from itertools import groupby
 
-from django.db.models import Exists, OuterRef, Subquery, Sum, Window
-from django.db.models.functions import Lower, Rank
+from django.db.models import Exists, OuterRef, Subquery
 
 from hackathon.exports import CHUNK_SIZE
 from participants.certificates import completed_contributions
-from participants.leaderboard import RANK_ORDER, ranking_aggregates, share_expression
+from participants.leaderboard import ranked, standing
 from participants.models import Certificate
 from participants.rendering import verification_url
+from participants.scores import share_expression
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression, reward_expression
@@ -141,27 +141,18 @@ def certificate_rows(edition, with_email=False):
         yield row
 
 
-def leaderboard_rows(contributions):
-    """The whole leaderboard over the given contributions (see participants/leaderboard.py for
-    the rule), names and rewards included, in one query."""
-    rows = (
-        contributions.order_by()
-        .values("participant", "participant__login", "participant__name")
-        .annotate(**ranking_aggregates(), reward=Sum(share_expression()))
-        .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
-        .order_by("rank", Lower("participant__login"))
-        .values_list(
-            "rank", "participant__login", "participant__name", "points", "tasks_completed", "reward"
-        )
-    )
-    for rank, login, name, points, tasks_completed, reward in rows.iterator(chunk_size=CHUNK_SIZE):
+def leaderboard_rows(scores):
+    """The whole leaderboard over the given Score rows (participants/leaderboard.py states the
+    rule), names and rewards included, in one query."""
+    for row in ranked(scores).iterator(chunk_size=CHUNK_SIZE):
+        entry = standing(row)
         yield [
-            rank,
-            login,
-            name,
-            _quantize(points, TENTH),
-            tasks_completed,
-            _quantize(reward, CENT),
+            entry.rank,
+            entry.login,
+            entry.name,
+            entry.points,
+            entry.tasks_completed,
+            entry.reward,
         ]
 
 

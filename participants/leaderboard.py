@@ -1,4 +1,4 @@
-"""The leaderboard rule of DESIGN.md, ranked in one aggregate query.
+"""The leaderboard rule of DESIGN.md, ranked in one aggregate query over the Score rows.
 
 Points are stars. A completed piece of work earns its grade's stars if it has a grade, else its
 task's stars, else 1; every contributor of it earns those points, and its reward is split equally
@@ -7,6 +7,10 @@ completed" counts distinct tasks. Rank by points, then tasks completed, then the
 reaching that score (the latest completed_on among the counted work; missing dates tie with each
 other and come after dates); people equal on all three share a rank (1, 2, 2, 4) and are listed by
 login, case-insensitively.
+
+participants/scores.py sums each person's completed work per track (points, distinct tasks,
+latest date, reward); a board sums those rows over its scope and ranks them. A task belongs to one
+track, so distinct tasks per track add up to distinct tasks overall.
 """
 
 from dataclasses import dataclass
@@ -14,15 +18,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, DecimalField, F, Max, Min, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce, Lower, Rank
+from django.db.models import Count, F, Max, Min, Q, Sum, Window
+from django.db.models.functions import Lower, Rank
 
 from hackathon.caching import cached, results_key
-from tasks.choices import WorkStatus
-from tasks.models import Contribution
-from tasks.stats import points_expression, reward_expression
+from participants.scores import scores_in
 
 CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
 RANK_ORDER = [
     F("points").desc(),
     F("tasks_completed").desc(),
@@ -52,71 +55,40 @@ class Standing:
         return "–" if self.reward is None else f"{self.reward:,.0f}"
 
 
-def counted_contributions(editions=None, edition=None, track=None, kind=None):
-    """Contributions to completed work of published tasks, narrowed to the given scope."""
-    contributions = Contribution.objects.filter(
-        work__status=WorkStatus.COMPLETED, work__task__withdrawn=False
-    )
-    if editions is not None:
-        contributions = contributions.filter(work__task__track__edition__in=editions)
-    if edition is not None:
-        contributions = contributions.filter(work__task__track__edition=edition)
-    if track is not None:
-        contributions = contributions.filter(work__task__track=track)
-    if kind is not None:
-        contributions = contributions.filter(work__task__track__kind=kind)
-    return contributions
-
-
-def share_expression():
-    """A contribution's part of its work's reward: the share set, else an equal split."""
-    contributors = Subquery(
-        Contribution.objects.filter(work=OuterRef("work"))
-        .order_by()
-        .values("work")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return Coalesce(
-        F("reward_share"),
-        reward_expression("work__") / contributors,
-        output_field=DecimalField(max_digits=12, decimal_places=2),
-    )
-
-
 def ranking_aggregates():
-    """What a person is ranked by, summed over their counted contributions."""
+    """What a person is ranked by, summed over their Score rows in the scope."""
     return {
-        "points": Sum(points_expression("work__")),
-        "tasks_completed": Count("work__task", distinct=True),
-        "last_completed_on": Max("work__completed_on"),
+        "points": Sum("points"),
+        "tasks_completed": Sum("tasks_completed"),
+        "last_completed_on": Max("last_completed_on"),
     }
 
 
+# The columns of ranked(), in order; Standing's fields are built from them.
 RANKING_COLUMNS = [
     "participant",
     "participant__login",
+    "participant__name",
     "rank",
     "points",
     "tasks_completed",
+    "reward",
     "last_completed_on",
 ]
 
 
-def _ranked_people(contributions):
+def _people(scores):
     return (
-        contributions.order_by()
-        .values("participant", "participant__login")
-        .annotate(**ranking_aggregates())
-        .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
+        scores.order_by()
+        .values("participant", "participant__login", "participant__name")
+        .annotate(**ranking_aggregates(), reward=Sum("reward"))
     )
 
 
-def ranked(contributions, total=False):
-    """The bare ranking aggregate: one tuple per person (participant id, login, rank, points,
-    tasks completed, latest completion), ranked; rewards and names are read per page. With
-    ``total``, each tuple ends with the number of people ranked (a window count)."""
-    people = _ranked_people(contributions)
+def ranked(scores, total=False):
+    """The ranking: one tuple per person, with the columns of RANKING_COLUMNS, in board order.
+    With ``total``, each tuple ends with the number of people ranked (a window count)."""
+    people = _people(scores).annotate(rank=Window(Rank(), order_by=RANK_ORDER))
     columns = RANKING_COLUMNS
     if total:
         people = people.annotate(total=Window(Count("participant")))
@@ -124,20 +96,36 @@ def ranked(contributions, total=False):
     return people.order_by("rank", Lower("participant__login")).values_list(*columns)
 
 
-def ranked_person(contributions, participant_id):
-    """The ranking tuple of one person (ranked among everybody), or None.
+def _decimal(value, exponent):
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):  # SQLite sums to a float
+        value = Decimal(str(value))
+    return value.quantize(exponent)
+
+
+def standing(row):
+    """A Standing from a tuple of ranked() (its first len(RANKING_COLUMNS) values)."""
+    participant_id, login, name, rank, points, tasks, reward, latest = row[: len(RANKING_COLUMNS)]
+    return Standing(
+        rank=rank,
+        participant_id=participant_id,
+        login=login,
+        name=name,
+        points=_decimal(points, TENTH),
+        tasks_completed=tasks,
+        reward=_decimal(reward, CENT),
+        last_completed_on=latest,
+    )
+
+
+def ranked_person(scores, participant_id):
+    """The Standing of one person (ranked among everybody in the scores), or None.
 
     The rank is 1 + the number of people who rank strictly before the person, counted over the
-    grouped aggregate (no window, no sort by login): cheaper than ranking everybody.
+    grouped sums (no window, no sort by login): cheaper than ranking everybody.
     """
-    mine = (
-        contributions.filter(participant=participant_id)
-        .order_by()
-        .values("participant", "participant__login")
-        .annotate(**ranking_aggregates())
-        .order_by("participant")
-        .first()
-    )
+    mine = _people(scores.filter(participant=participant_id)).order_by("participant").first()
     if mine is None:
         return None
     points, tasks, latest = mine["points"], mine["tasks_completed"], mine["last_completed_on"]
@@ -147,76 +135,49 @@ def ranked_person(contributions, participant_id):
     else:
         before |= Q(points=points, tasks_completed=tasks, last_completed_on__lt=latest)
     ahead = (
-        contributions.order_by()
+        scores.order_by()
         .values("participant")
         .annotate(**ranking_aggregates())
         .filter(before)
         .count()
     )
-    return (participant_id, mine["participant__login"], ahead + 1, points, tasks, latest)
+    return standing([mine[column] if column != "rank" else ahead + 1 for column in RANKING_COLUMNS])
 
 
-def _ranking_row(row):
-    points = row[3]
-    if not isinstance(points, Decimal):  # SQLite sums to a float
-        points = Decimal(points).quantize(Decimal("0.1"))
-    return (*row[:3], points, *row[4:])
-
-
-def standings_for(contributions, ranking_rows):
-    """Standings for some rows of a ranking, with the names and rewards read in one query."""
-    ids = [row[0] for row in ranking_rows]
-    details = {
-        row["participant"]: row
-        for row in contributions.filter(participant__in=ids)
-        .order_by()
-        .values("participant", "participant__name")
-        .annotate(reward=Sum(share_expression()))
-    }
-    standings = []
-    for participant_id, login, rank, points, tasks_completed, last_completed_on in ranking_rows:
-        reward = details[participant_id]["reward"]
-        standings.append(
-            Standing(
-                rank=rank,
-                participant_id=participant_id,
-                login=login,
-                name=details[participant_id]["participant__name"],
-                points=points,
-                tasks_completed=tasks_completed,
-                reward=None if reward is None else Decimal(reward).quantize(CENT),
-                last_completed_on=last_completed_on,
-            )
-        )
-    return standings
-
-
-def leaderboard(contributions, offset=0, limit=None):
-    """(count, [Standing]) for one page of the leaderboard over the given contributions."""
-    ranking = [_ranking_row(row) for row in ranked(contributions)]
+def leaderboard(scores, offset=0, limit=None):
+    """(count, [Standing]) for one page of the leaderboard over the given scores: one query."""
     end = None if limit is None else offset + limit
-    return len(ranking), standings_for(contributions, ranking[offset:end])
+    rows = list(ranked(scores, total=True)[offset:end])
+    count = rows[0][-1] if rows else scores.values("participant").distinct().count()
+    return count, [standing(row) for row in rows]
 
 
 class Board:
     """A leaderboard over a scope, cached under the versions of the scope's editions.
 
     It behaves as a sequence of Standings (``len()`` and slices), so a Paginator can page it.
-    A slice is one ranking query with LIMIT/OFFSET that also counts everybody (a window count),
-    plus one query for the names and rewards of the slice's people; each slice, the count and
-    each person's standing are cached on their own, so a warm request reads one small entry and
-    no request ever builds the whole ranking in Python. Call ``prefetch(start, stop)`` before a
-    Paginator asks for ``len()``, so that one query answers both.
+    A slice is one ranking query with LIMIT/OFFSET that also counts everybody (a window count);
+    each slice, the count and each person's standing are cached on their own, so a warm request
+    reads one small entry and no request ever builds the whole ranking in Python. The Score rows
+    are checked (and rebuilt if need be) only when something is not cached. Call
+    ``prefetch(start, stop)`` before a Paginator asks for ``len()``, so that one query answers both.
     """
 
-    def __init__(self, name, editions, contributions, *scope):
+    def __init__(self, name, editions, scope, *key_parts):
         self.name = name
         self.editions = list(editions)
-        self.contributions = contributions
-        self.scope = scope
+        self.scope = scope  # the arguments of scores_in()
+        self.key_parts = key_parts
+        self._scores = None
+
+    @property
+    def scores(self):
+        if self._scores is None:
+            self._scores = scores_in(**self.scope)
+        return self._scores
 
     def _key(self, *parts):
-        return results_key(self.name, self.editions, *self.scope, *parts)
+        return results_key(self.name, self.editions, *self.key_parts, *parts)
 
     def fragment_key(self, *parts):
         """A key for something rendered from this board (it changes with the results)."""
@@ -235,11 +196,11 @@ class Board:
         standings = cache.get(key)
         if standings is not None:
             return standings
-        rows = list(ranked(self.contributions, total=True)[start:stop]) if stop > start else []
+        rows = list(ranked(self.scores, total=True)[start:stop]) if stop > start else []
         if count is None:
             count = rows[0][-1] if rows else self._count()
             cache.set(self._key("count"), count, settings.CACHE_TIMEOUT)
-        standings = standings_for(self.contributions, [_ranking_row(row[:-1]) for row in rows])
+        standings = [standing(row) for row in rows]
         cache.set_many(
             {key: standings, self._key("page", start, min(stop, count)): standings},
             settings.CACHE_TIMEOUT,
@@ -247,7 +208,7 @@ class Board:
         return standings
 
     def _count(self):
-        return self.contributions.order_by().values("participant").distinct().count()
+        return self.scores.values("participant").distinct().count()
 
     def __len__(self):
         return cached(self._key("count"), self._count)
@@ -262,27 +223,22 @@ class Board:
 
     def standing_of(self, participant_id):
         """The person's Standing on this board, or None."""
-
-        def find():
-            row = ranked_person(self.contributions, participant_id)
-            if row is None:
-                return None
-            return standings_for(self.contributions, [_ranking_row(row)])[0]
-
-        return cached(self._key("person", participant_id), find)
+        return cached(
+            self._key("person", participant_id),
+            lambda: ranked_person(self.scores, participant_id),
+        )
 
 
 def edition_board(edition, track=None):
-    """The board of an edition, or of one of its tracks."""
-    contributions = counted_contributions(edition=edition, track=track)
-    return Board("board", [edition], contributions, track.pk if track else "")
+    """The board of an edition, or of one of its tracks (a track of that edition)."""
+    scope = {"edition": edition, "track": track}
+    return Board("board", [edition], scope, track.pk if track else "")
 
 
 def all_time_board(editions, kind=None):
     """The board summed over the given (public) editions, optionally over tracks of one kind."""
     editions = list(editions)
-    contributions = counted_contributions(editions=[edition.pk for edition in editions], kind=kind)
-    return Board("all-time", editions, contributions, kind or "")
+    return Board("all-time", editions, {"editions": editions, "kind": kind}, kind or "")
 
 
 def edition_ranks(participant, editions):
@@ -290,27 +246,26 @@ def edition_ranks(participant, editions):
     editions = list(editions)
     if not editions:
         return {}
-    contributions = counted_contributions(editions=[edition.pk for edition in editions])
-    rows = (
-        contributions.order_by()
-        .values("work__task__track__edition", "participant")
-        .annotate(**ranking_aggregates())
-        .annotate(
-            rank=Window(
-                Rank(), partition_by=[F("work__task__track__edition")], order_by=RANK_ORDER
-            ),
-            # The person must be picked after ranking: a filter on a window expression is applied
-            # to the outer query (Django's QUALIFY emulation), a filter on a column is not.
-            person=Window(Min("participant"), partition_by=[F("participant")]),
+
+    def compute():
+        rows = (
+            scores_in(editions=editions)
+            .order_by()
+            .values("edition", "participant")
+            .annotate(**ranking_aggregates())
+            .annotate(
+                rank=Window(Rank(), partition_by=[F("edition")], order_by=RANK_ORDER),
+                # The person must be picked after ranking: a filter on a window expression is
+                # applied to the outer query (Django's QUALIFY emulation), a filter on a column
+                # is not.
+                person=Window(Min("participant"), partition_by=[F("participant")]),
+            )
+            .filter(person=participant.pk)
+            .values_list("edition", "rank", "points", "tasks_completed")
         )
-        .filter(person=participant.pk)
-        .values_list("work__task__track__edition", "rank", "points", "tasks_completed")
-    )
-    key = results_key("ranks", editions, participant.pk)
-    return cached(
-        key,
-        lambda: {
-            edition_id: (rank, Decimal(points).quantize(Decimal("0.1")), tasks)
+        return {
+            edition_id: (rank, _decimal(points, TENTH), tasks)
             for edition_id, rank, points, tasks in rows
-        },
-    )
+        }
+
+    return cached(results_key("ranks", editions, participant.pk), compute)

@@ -143,3 +143,62 @@ class Certificate(models.Model):
     @property
     def is_valid(self):
         return self.revoked_at is None
+
+
+class Score(models.Model):
+    """A person's results in one track, summed from their completed work (participants/scores.py).
+
+    Derived data, never edited: the leaderboards rank these rows instead of every contribution.
+    The rows of an edition are rebuilt whenever its results change (see ScoreSheet).
+    """
+
+    edition = models.ForeignKey(
+        "hackathon.Edition", on_delete=models.CASCADE, related_name="+", verbose_name=_("edition")
+    )
+    track = models.ForeignKey(
+        "tracks.Track", on_delete=models.CASCADE, related_name="scores", verbose_name=_("track")
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="scores", verbose_name=_("person")
+    )
+    points = models.DecimalField(_("points"), max_digits=10, decimal_places=1)
+    tasks_completed = models.PositiveIntegerField(_("tasks completed"))
+    last_completed_on = models.DateField(_("last completed on"), null=True)
+    # Shares of a reward split three ways are kept with six decimals, so that a person's total
+    # over several tracks rounds to the same cent as the sum of their shares.
+    reward = models.DecimalField(_("reward"), max_digits=20, decimal_places=6, null=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["track", "participant"], name="score_one_per_person_and_track"
+            ),
+        ]
+        indexes = [models.Index(fields=["edition", "participant"], name="score_edition_person")]
+
+    def __str__(self):
+        return f"{self.participant_id} in {self.track_id}: {self.points}"
+
+
+class ScoreSheet(models.Model):
+    """Which results an edition's Score rows were built from: the edition's stamp at the time
+    (its id, results_version and updated_at, as in hackathon/caching.py)."""
+
+    edition = models.OneToOneField(
+        "hackathon.Edition",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("edition"),
+    )
+    stamp = models.CharField(_("stamp"), max_length=100)
+    built_at = models.DateTimeField(_("built at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+
+    def __str__(self):
+        return f"{self.edition_id}: {self.stamp}"

@@ -3,8 +3,9 @@
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from participants.leaderboard import all_time_board, edition_ranks, share_expression
+from participants.leaderboard import all_time_board, edition_ranks
 from participants.models import Certificate
+from participants.scores import share_expression
 from tasks.models import Contribution, Task
 from tasks.stats import points_expression
 

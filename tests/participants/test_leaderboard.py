@@ -4,12 +4,8 @@ from decimal import Decimal
 import pytest
 
 from hackathon.models import Edition
-from participants.leaderboard import (
-    counted_contributions,
-    edition_board,
-    leaderboard,
-    ranked_person,
-)
+from participants.leaderboard import edition_board, leaderboard, ranked_person
+from participants.scores import scores_in
 from tasks.choices import Grade, WorkStatus
 from tasks.models import Contribution
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
@@ -18,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def board(**scope):
-    count, rows = leaderboard(counted_contributions(**scope))
+    count, rows = leaderboard(scores_in(**scope))
     return count, [(r.rank, r.login, r.points, r.tasks_completed, r.reward) for r in rows]
 
 
@@ -133,15 +129,18 @@ def test_the_all_time_board_sums_over_public_editions_only():
     )
 
 
-def test_the_leaderboard_takes_two_queries_whatever_its_length(seventh, django_assert_num_queries):
-    with django_assert_num_queries(2):
-        count, rows = leaderboard(counted_contributions(edition=seventh), offset=10, limit=5)
+def test_a_page_of_the_leaderboard_is_one_query_whatever_its_length(
+    seventh, django_assert_num_queries
+):
+    scores = scores_in(edition=seventh)
+    with django_assert_num_queries(1):
+        count, rows = leaderboard(scores, offset=10, limit=5)
     assert (count, [row.rank for row in rows]) == (37, [11, 11, 11, 11, 11])
 
 
 def test_a_cached_board_pages_like_the_uncached_leaderboard(seventh, django_assert_num_queries):
     board = edition_board(seventh)
-    _, expected = leaderboard(counted_contributions(edition=seventh))
+    _, expected = leaderboard(scores_in(edition=seventh))
 
     assert len(board) == 37
     assert board[0:10] + board[10:37] == expected
@@ -156,7 +155,7 @@ def test_a_board_is_read_a_page_at_a_time(seventh):
 
 
 def test_a_standing_read_alone_ranks_the_person_among_everybody(seventh):
-    _, expected = leaderboard(counted_contributions(edition=seventh))
+    _, expected = leaderboard(scores_in(edition=seventh))
     tied = [s for s in expected if s.rank == 11]
 
     alone = edition_board(seventh).standing_of(tied[2].participant_id)  # nothing cached yet
@@ -172,9 +171,9 @@ def test_ranking_one_person_alone_agrees_with_the_whole_board_for_everybody(seve
     WorkFactory(task__track=track, task__stars=7, completed_on=day, contributors=["dated"])
     WorkFactory(task__track=track, task__stars=7, completed_on=None, contributors=["undated"])
     WorkFactory(task__track=track, task__stars=7, completed_on=day, contributors=["Dated-Too"])
-    contributions = counted_contributions(edition=seventh)
-    _, board_rows = leaderboard(contributions)
+    scores = scores_in(edition=seventh)
+    _, board_rows = leaderboard(scores)
 
-    alone = [ranked_person(contributions, row.participant_id) for row in board_rows]
+    alone = [ranked_person(scores, row.participant_id) for row in board_rows]
 
-    assert [(row[1], row[2]) for row in alone] == [(s.login, s.rank) for s in board_rows]
+    assert alone == board_rows

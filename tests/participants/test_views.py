@@ -46,14 +46,18 @@ def test_all_time_leaderboard_sums_public_editions(client):
     assert "1 Alice 4 2 8,000 2 bob 1 1 2,000" in page
 
 
-def test_leaderboard_query_count_does_not_grow_with_people(client, django_assert_num_queries):
+def test_leaderboard_query_count_does_not_grow_with_people(
+    client, django_assert_num_queries, scores_current
+):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["p0"])
-    # The edition, its tracks, the ranking, the names and rewards of the page's people.
+    scores_current()
+    # The edition, its tracks, whether its scores are current, the ranking with names and rewards.
     with django_assert_num_queries(4):
         client.get("/editions/1st/leaderboard/")
     for n in (1, 2):
         WorkFactory(task__track=track, contributors=[f"p{n}"])
+    scores_current()
     with django_assert_num_queries(4):
         response = client.get("/editions/1st/leaderboard/")
     assert len(response.context["page_obj"]) == 3
@@ -125,16 +129,21 @@ def test_profile_hides_draft_editions(client):
     assert ("Public one" in page, "Draft one" in page) == (True, False)
 
 
-def test_profile_query_count_does_not_grow_with_work(client, django_assert_num_queries):
+def test_profile_query_count_does_not_grow_with_work(
+    client, django_assert_num_queries, scores_current
+):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["alice"])
-    # person, editions, contributions, mentored tasks, certificates, ranks per edition, the
-    # person's all-time totals, how many people rank before them, and the person's reward
-    with django_assert_num_queries(9):
+    scores_current()
+    # person, editions, contributions, mentored tasks, certificates, whether the scores are
+    # current, ranks per edition, whether the public editions' scores are current, the person's
+    # all-time totals and reward, how many people rank before them
+    with django_assert_num_queries(10):
         client.get("/people/alice/")
     for _ in range(2):
         WorkFactory(task__track=track, contributors=["alice"])
-    with django_assert_num_queries(9):
+    scores_current()
+    with django_assert_num_queries(10):
         response = client.get("/people/alice/")
     assert len(response.context["profile"].editions[0].tracks[0][1]) == 3
     # Warm: the person and the editions; the profile comes from the cache.

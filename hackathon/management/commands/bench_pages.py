@@ -5,6 +5,11 @@
 Generates editions, tasks, people and pieces of work into an empty database (or reuses what an
 earlier run generated), then prints for each page the query count and the cold and warm median and
 p95 server times, and for the leaderboards the time of their bare aggregate SQL (the floor).
+
+Cold means an empty cache with the scores current (they are rebuilt when a change to the results
+is committed, participants/scores.py); the rows "after a change" are cold requests that also find
+their edition's scores out of date and rebuild them, as a reader does when the rebuild after the
+commit was missed. The time to rebuild every edition's scores is printed too.
 """
 
 import os
@@ -21,14 +26,18 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count, F, Max, Sum, Window
+from django.db.models.functions import Lower, Rank
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from hackathon.models import Edition
-from participants.leaderboard import counted_contributions, ranked
+from participants.leaderboard import RANK_ORDER, ranked
 from participants.models import Participant
+from participants.scores import build_scores, counted_contributions, scores_in
 from tasks.choices import Grade, WorkStatus
 from tasks.models import Contribution, Direction, Task, Work, code_position, work_identity
+from tasks.stats import points_expression
 from tracks.choices import TrackKind
 from tracks.models import Track
 
@@ -168,6 +177,7 @@ class Command(BaseCommand):
     def measure(self, runs):
         generated = list(Edition.objects.filter(slug__startswith=BENCH_PREFIX).order_by("number"))
         edition = generated[len(generated) // 2]
+        self.rebuild_scores(generated)
         top = (
             Contribution.objects.filter(work__task__track__edition=edition)
             .values_list("participant__login", flat=True)
@@ -185,33 +195,70 @@ class Command(BaseCommand):
         ]
         client = Client()
         columns = ["queries", "cold med", "cold p95", "warm med", "warm p95"]
-        self.stdout.write(f"{'page':<24} " + " ".join(f"{c:>9}" for c in columns))
+        self.stdout.write(f"{'page':<32} " + " ".join(f"{c:>9}" for c in columns))
+        cold_medians = {}
         for name, url in pages:
             cold, cold_queries = self.timed(client, url, runs, clear=True)
             warm, warm_queries = self.timed(client, url, runs, clear=False)
+            cold_medians[name] = median(cold)
             self.stdout.write(
-                f"{name:<24} {cold_queries:>4}/{warm_queries:<4} {ms(median(cold)):>9} "
+                f"{name:<32} {cold_queries:>4}/{warm_queries:<4} {ms(median(cold)):>9} "
                 f"{ms(p95(cold)):>9} {ms(median(warm)):>9} {ms(p95(warm)):>9}"
             )
-        self.stdout.write("bare leaderboard SQL (the floor):")
-        editions = list(Edition.objects.public())
-        for name, contributions in [
-            ("leaderboard", counted_contributions(edition=edition)),
-            ("all-time leaderboard", counted_contributions(editions=[e.pk for e in editions])),
-        ]:
-            sql, params = ranked(contributions).query.sql_with_params()
-            times = []
-            for _ in range(runs):
-                with connection.cursor() as cursor:
-                    started = time.perf_counter()
-                    cursor.execute(sql, params)
-                    rows = cursor.fetchall()
-                    times.append(time.perf_counter() - started)
+        for name, url in pages[4:7]:
+            stale, queries = self.timed(client, url, runs, clear=True, stale=edition)
+            cold_medians[f"{name}, after a change"] = median(stale)
             self.stdout.write(
-                f"{name:<24} {len(rows):>9} rows "
-                f"{ms(median(times)):>9} median {ms(p95(times)):>9} p95"
+                f"{name + ', after a change':<32} {queries:>4}/{'':<4} {ms(median(stale)):>9} "
+                f"{ms(p95(stale)):>9}"
+            )
+        self.stdout.write(
+            "bare leaderboard SQL: the ranking aggregated from the contributions (the floor), "
+            "and the page's ranking over the scores:"
+        )
+        editions = list(Edition.objects.public())
+        floors = [
+            ("leaderboard", counted_contributions(edition=edition), scores_in(edition=edition)),
+            (
+                "all-time leaderboard",
+                counted_contributions(editions=[e.pk for e in editions]),
+                scores_in(editions=editions),
+            ),
+        ]
+        for name, contributions, scores in floors:
+            floor = self.time_sql(floor_ranking(contributions), runs)
+            over_scores = self.time_sql(ranked(scores, total=True)[:50], runs)
+            page = cold_medians[name]
+            stale = cold_medians[f"{name}, after a change"]
+            self.stdout.write(
+                f"{name:<24} floor {ms(floor):>7} ms; over the scores {ms(over_scores):>6} ms; "
+                f"cold page {page / floor:.2f}× the floor, {stale / floor:.2f}× after a change"
             )
         self.stdout.write("times in ms; queries as cold/warm")
+
+    def rebuild_scores(self, editions):
+        """Rebuild every edition's scores (out of date first) and print how long that takes."""
+        times = []
+        for edition in editions:
+            Edition.objects.filter(pk=edition.pk).update(results_version=F("results_version") + 1)
+            started = time.perf_counter()
+            build_scores(edition.pk)
+            times.append(time.perf_counter() - started)
+        self.stdout.write(
+            f"scores rebuilt for {len(editions)} editions in {sum(times):.2f} s: "
+            f"{ms(median(times))} ms median, {ms(max(times))} ms the slowest edition"
+        )
+
+    def time_sql(self, queryset, runs):
+        sql, params = queryset.query.sql_with_params()
+        times = []
+        for _ in range(runs):
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                times.append(time.perf_counter() - started)
+        return median(times)
 
     def load(self, port=8901, seconds=10):
         """Requests per second of warm leaderboards served by gunicorn with 2 workers."""
@@ -258,13 +305,18 @@ class Command(BaseCommand):
             server.terminate()
             server.wait()
 
-    def timed(self, client, url, runs, clear):
+    def timed(self, client, url, runs, clear, stale=None):
+        """Times of ``runs`` requests: warm (after one that fills the cache) or cold (an empty
+        cache); with ``stale``, that edition's scores are also out of date at each request."""
         times, queries = [], 0
         if not clear:
             client.get(url)  # fill the cache
         for _ in range(runs):
             if clear:
                 cache.clear()
+            if stale is not None:
+                # A change committed without its rebuild (update() sends no signal).
+                Edition.objects.filter(pk=stale.pk).update(results_version=F("results_version") + 1)
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.get(url)
@@ -273,6 +325,22 @@ class Command(BaseCommand):
                 raise CommandError(f"{url} answered {response.status_code}")
             queries = len(captured)
         return times, queries
+
+
+def floor_ranking(contributions):
+    """The leaderboard rule's ranking aggregated straight from the contributions (no scores, no
+    names or rewards): the least SQL a leaderboard computed from the results can run."""
+    return (
+        contributions.order_by()
+        .values("participant", "participant__login")
+        .annotate(
+            points=Sum(points_expression("work__")),
+            tasks_completed=Count("work__task", distinct=True),
+            last_completed_on=Max("work__completed_on"),
+        )
+        .annotate(rank=Window(Rank(), order_by=RANK_ORDER))
+        .order_by("rank", Lower("participant__login"))
+    )
 
 
 def median(values):

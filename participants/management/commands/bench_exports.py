@@ -31,8 +31,8 @@ from participants.exports import (
     honour_roll_rows,
     leaderboard_rows,
 )
-from participants.leaderboard import counted_contributions
 from participants.models import Participant
+from participants.scores import scores_in
 from tasks.choices import WorkStatus
 from tasks.exports import TASK_HEADER, task_rows
 from tasks.filters import TaskFilter
@@ -86,12 +86,12 @@ class Command(BaseCommand):
             "leaderboard.csv": lambda: (
                 "csv",
                 LEADERBOARD_HEADER,
-                leaderboard_rows(counted_contributions(edition=edition)),
+                leaderboard_rows(scores_in(edition=edition)),
             ),
             "leaderboard.json": lambda: (
                 "json",
                 LEADERBOARD_HEADER,
-                leaderboard_rows(counted_contributions(edition=edition)),
+                leaderboard_rows(scores_in(edition=edition)),
             ),
             "honour-roll.csv": lambda: ("csv", HONOUR_ROLL_HEADER, honour_roll_rows(edition)),
             "tasks.csv": lambda: (
