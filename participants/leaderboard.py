@@ -1,4 +1,4 @@
-"""The leaderboard rule of DESIGN.md, ranked in one aggregate query over the Score rows.
+"""The leaderboard rule of DESIGN.md, ranked in one query over a board's Score rows.
 
 Points are stars. A completed piece of work earns its grade's stars if it has a grade, else its
 task's stars, else 1; every contributor of it earns those points, and its reward is split equally
@@ -8,21 +8,24 @@ reaching that score (the latest completed_on among the counted work; missing dat
 other and come after dates); people equal on all three share a rank (1, 2, 2, 4) and are listed by
 login, case-insensitively.
 
-participants/scores.py sums each person's completed work per track (points, distinct tasks,
-latest date, reward); a board sums those rows over its scope and ranks them. A task belongs to one
-track, so distinct tasks per track add up to distinct tasks overall.
+participants/scores.py sums each person's completed work into one Score row per board (a
+track's, an edition's, the all-time ones) ahead of time; here a board's rows are ranked, which an
+index on the board in ranking order serves without aggregating anything.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, Q, Sum, Window
-from django.db.models.functions import Lower, Rank
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, Lower, Rank
+from django.db.models.lookups import GreaterThan
 
 from hackathon.caching import cached, results_key
-from participants.scores import scores_in
+from participants.models import Score
+from participants.scores import edition_scores, scores_in
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -55,20 +58,11 @@ class Standing:
         return "–" if self.reward is None else f"{self.reward:,.0f}"
 
 
-def ranking_aggregates():
-    """What a person is ranked by, summed over their Score rows in the scope."""
-    return {
-        "points": Sum("points"),
-        "tasks_completed": Sum("tasks_completed"),
-        "last_completed_on": Max("last_completed_on"),
-    }
-
-
 # The columns of ranked(), in order; Standing's fields are built from them.
 RANKING_COLUMNS = [
     "participant",
-    "participant__login",
-    "participant__name",
+    "login",
+    "name",
     "rank",
     "points",
     "tasks_completed",
@@ -77,23 +71,16 @@ RANKING_COLUMNS = [
 ]
 
 
-def _people(scores):
-    return (
-        scores.order_by()
-        .values("participant", "participant__login", "participant__name")
-        .annotate(**ranking_aggregates(), reward=Sum("reward"))
-    )
-
-
 def ranked(scores, total=False):
-    """The ranking: one tuple per person, with the columns of RANKING_COLUMNS, in board order.
-    With ``total``, each tuple ends with the number of people ranked (a window count)."""
-    people = _people(scores).annotate(rank=Window(Rank(), order_by=RANK_ORDER))
+    """A board's ranking: one tuple per Score row (person), with the columns of RANKING_COLUMNS,
+    in board order. The rank's order is a prefix of the rows' order, so one sort (or one index
+    scan) serves both. With ``total``, each tuple ends with the number of people on the board."""
+    people = scores.annotate(rank=Window(Rank(), order_by=RANK_ORDER))
     columns = RANKING_COLUMNS
     if total:
-        people = people.annotate(total=Window(Count("participant")))
+        people = people.annotate(total=Window(Count("pk")))
         columns = [*RANKING_COLUMNS, "total"]
-    return people.order_by("rank", Lower("participant__login")).values_list(*columns)
+    return people.order_by(*RANK_ORDER, Lower("login")).values_list(*columns)
 
 
 def _decimal(value, exponent):
@@ -119,36 +106,46 @@ def standing(row):
     )
 
 
-def ranked_person(scores, participant_id):
-    """The Standing of one person (ranked among everybody in the scores), or None.
+def ahead_of(points, tasks_completed, last_completed_on):
+    """The Score rows that rank strictly before the given totals (values or OuterRefs): more
+    points, or as many and more tasks, or as many of both and an earlier date (missing dates
+    come after every date)."""
+    day = Coalesce("last_completed_on", Value(date.max))
+    their_day = Coalesce(last_completed_on, Value(date.max))
+    return Q(points__gt=points) | Q(points=points) & (
+        Q(tasks_completed__gt=tasks_completed)
+        | Q(tasks_completed=tasks_completed) & Q(GreaterThan(their_day, day))
+    )
 
-    The rank is 1 + the number of people who rank strictly before the person, counted over the
-    grouped sums (no window, no sort by login): cheaper than ranking everybody.
-    """
-    mine = _people(scores.filter(participant=participant_id)).order_by("participant").first()
+
+def ranked_person(scores, participant_id):
+    """The Standing of one person on the board of the given Score rows, or None: 1 + the number
+    of people ranking before them, counted through the board's index."""
+    mine = scores.filter(participant=participant_id).first()
     if mine is None:
         return None
-    points, tasks, latest = mine["points"], mine["tasks_completed"], mine["last_completed_on"]
-    before = Q(points__gt=points) | Q(points=points, tasks_completed__gt=tasks)
-    if latest is None:  # missing dates come after dates
-        before |= Q(points=points, tasks_completed=tasks, last_completed_on__isnull=False)
-    else:
-        before |= Q(points=points, tasks_completed=tasks, last_completed_on__lt=latest)
-    ahead = (
-        scores.order_by()
-        .values("participant")
-        .annotate(**ranking_aggregates())
-        .filter(before)
-        .count()
+    ahead = scores.filter(
+        ahead_of(mine.points, mine.tasks_completed, mine.last_completed_on)
+    ).count()
+    return standing(
+        (
+            mine.participant_id,
+            mine.login,
+            mine.name,
+            ahead + 1,
+            mine.points,
+            mine.tasks_completed,
+            mine.reward,
+            mine.last_completed_on,
+        )
     )
-    return standing([mine[column] if column != "rank" else ahead + 1 for column in RANKING_COLUMNS])
 
 
 def leaderboard(scores, offset=0, limit=None):
-    """(count, [Standing]) for one page of the leaderboard over the given scores: one query."""
+    """(count, [Standing]) for one page of the board of the given Score rows: one query."""
     end = None if limit is None else offset + limit
     rows = list(ranked(scores, total=True)[offset:end])
-    count = rows[0][-1] if rows else scores.values("participant").distinct().count()
+    count = rows[0][-1] if rows else scores.count()
     return count, [standing(row) for row in rows]
 
 
@@ -208,7 +205,7 @@ class Board:
         return standings
 
     def _count(self):
-        return self.scores.values("participant").distinct().count()
+        return self.scores.count()
 
     def __len__(self):
         return cached(self._key("count"), self._count)
@@ -231,7 +228,7 @@ class Board:
 
 def edition_board(edition, track=None):
     """The board of an edition, or of one of its tracks (a track of that edition)."""
-    scope = {"edition": edition, "track": track}
+    scope = {"edition": edition} if track is None else {"track": track}
     return Board("board", [edition], scope, track.pk if track else "")
 
 
@@ -242,25 +239,31 @@ def all_time_board(editions, kind=None):
 
 
 def edition_ranks(participant, editions):
-    """{edition id: (rank, points, tasks completed)} of the person in each of the editions."""
+    """{edition id: (rank, points, tasks completed)} of the person on each edition's board, in
+    one query (the rank of each row counts the rows before it on its board)."""
     editions = list(editions)
     if not editions:
         return {}
 
     def compute():
-        rows = (
-            scores_in(editions=editions)
-            .order_by()
-            .values("edition", "participant")
-            .annotate(**ranking_aggregates())
-            .annotate(
-                rank=Window(Rank(), partition_by=[F("edition")], order_by=RANK_ORDER),
-                # The person must be picked after ranking: a filter on a window expression is
-                # applied to the outer query (Django's QUALIFY emulation), a filter on a column
-                # is not.
-                person=Window(Min("participant"), partition_by=[F("participant")]),
+        ahead = (
+            Score.objects.filter(board=OuterRef("board"))
+            .filter(
+                ahead_of(
+                    OuterRef("points"),
+                    OuterRef("tasks_completed"),
+                    OuterRef("last_completed_on"),
+                )
             )
-            .filter(person=participant.pk)
+            .order_by()
+            .values("board")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        rows = (
+            edition_scores(editions)
+            .filter(participant=participant)
+            .annotate(rank=Coalesce(Subquery(ahead), 0) + 1)
             .values_list("edition", "rank", "points", "tasks_completed")
         )
         return {

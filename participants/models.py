@@ -2,6 +2,7 @@ import re
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -145,22 +146,44 @@ class Certificate(models.Model):
         return self.revoked_at is None
 
 
-class Score(models.Model):
-    """A person's results in one track, summed from their completed work (participants/scores.py).
+class ScoreQuerySet(models.QuerySet):
+    def on_board(self, board):
+        return self.filter(board=board)
 
-    Derived data, never edited: the leaderboards rank these rows instead of every contribution.
-    The rows of an edition are rebuilt whenever its results change (see ScoreSheet).
+
+class Score(models.Model):
+    """A person's line on one leaderboard: their points, distinct tasks completed, latest
+    completion and reward, summed from their completed work (participants/scores.py).
+
+    Derived data, never edited. ``board`` names the leaderboard: ``track:<id>``,
+    ``edition:<id>``, ``all`` (every public edition) or ``all:<kind>``. Each board is read in
+    its ranking order through one index, with no aggregation at read time. An edition's rows are
+    rebuilt whenever its results change, the all-time rows whenever a public edition's do (see
+    ScoreSheet).
     """
 
+    board = models.CharField(_("board"), max_length=40)
     edition = models.ForeignKey(
-        "hackathon.Edition", on_delete=models.CASCADE, related_name="+", verbose_name=_("edition")
+        "hackathon.Edition",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("edition"),
     )
     track = models.ForeignKey(
-        "tracks.Track", on_delete=models.CASCADE, related_name="scores", verbose_name=_("track")
+        "tracks.Track",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("track"),
     )
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="scores", verbose_name=_("person")
     )
+    # Copied from the person (a change to them rebuilds their editions' rows), so that a board
+    # is ordered, ties by login, without a join.
+    login = models.CharField(_("GitHub login"), max_length=39)
+    name = models.CharField(_("display name"), max_length=100, blank=True)
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=1)
     tasks_completed = models.PositiveIntegerField(_("tasks completed"))
     last_completed_on = models.DateField(_("last completed on"), null=True)
@@ -168,31 +191,38 @@ class Score(models.Model):
     # over several tracks rounds to the same cent as the sum of their shares.
     reward = models.DecimalField(_("reward"), max_digits=20, decimal_places=6, null=True)
 
+    objects = ScoreQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [
             models.UniqueConstraint(
-                fields=["track", "participant"], name="score_one_per_person_and_track"
+                fields=["board", "participant"], name="score_one_per_person_and_board"
             ),
         ]
-        indexes = [models.Index(fields=["edition", "participant"], name="score_edition_person")]
+        indexes = [
+            models.Index(
+                "board",
+                F("points").desc(),
+                F("tasks_completed").desc(),
+                # Ascending puts NULLs last on PostgreSQL, as the ranking does (SQLite does not
+                # take NULLS LAST in an index).
+                F("last_completed_on").asc(),
+                Lower("login"),
+                name="score_ranking_order",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.participant_id} in {self.track_id}: {self.points}"
+        return f"{self.board}: {self.login} {self.points}"
 
 
 class ScoreSheet(models.Model):
-    """Which results an edition's Score rows were built from: the edition's stamp at the time
-    (its id, results_version and updated_at, as in hackathon/caching.py)."""
+    """Which results a set of Score rows was built from: ``edition:<id>`` (that edition's
+    boards) or ``all`` (the all-time boards), with the stamp of the results at the time."""
 
-    edition = models.OneToOneField(
-        "hackathon.Edition",
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="+",
-        verbose_name=_("edition"),
-    )
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
     stamp = models.CharField(_("stamp"), max_length=100)
     built_at = models.DateTimeField(_("built at"), auto_now=True)
 
@@ -201,4 +231,4 @@ class ScoreSheet(models.Model):
         verbose_name_plural = _("score sheets")
 
     def __str__(self):
-        return f"{self.edition_id}: {self.stamp}"
+        return f"{self.name}: {self.stamp}"

@@ -1,20 +1,24 @@
-"""Scores: each person's points, distinct tasks, latest completion and reward in each track.
+"""Scores: every leaderboard's lines (each person's points, distinct tasks completed, latest
+completion and reward), summed from the results ahead of time.
 
-The leaderboards rank Score rows (one per person and track) instead of joining every contribution
-through its work, task and track: an all-time board then sums some 30,000 small rows instead of
-aggregating 100,000 contributions.
+A leaderboard then reads its Score rows in ranking order through one index, with no aggregation:
+the boards of a track and of an edition are summed from the edition's contributions, the all-time
+boards from the public editions' rows. participants/leaderboard.py ranks them.
 
-An edition's rows are rebuilt from its results, in one INSERT … SELECT, whenever its stamp (its
-results_version and updated_at, hackathon/caching.py) differs from the one they were built from
-(ScoreSheet): right after a change to the results is committed (the results_changed signal), and,
-should that have been missed, by the first reader (fresh_scores). Rebuilds of one edition are
-serialised by a lock on its ScoreSheet row.
+An edition's rows are rebuilt, in two INSERT … SELECT statements, whenever its stamp (its
+results_version and updated_at, hackathon/caching.py) differs from the one recorded in its
+ScoreSheet; the all-time rows likewise when any public edition's stamp, or which editions are
+public, changed. That happens right after a change to the results is committed (the
+results_changed signal, once per transaction), and, should that have been missed, at the first
+read. Rebuilds of one set of rows are serialised by a lock on its ScoreSheet row.
 """
 
+import hashlib
 from functools import partial
 
 from django.db import connections, router, transaction
 from django.db.models import (
+    CharField,
     Count,
     DecimalField,
     F,
@@ -24,8 +28,9 @@ from django.db.models import (
     OuterRef,
     Subquery,
     Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.dispatch import receiver
 
 from hackathon.caching import edition_stamp
@@ -82,10 +87,17 @@ def share_expression():
     )
 
 
-# The columns of Score that score_rows() selects, in its order (after edition_id).
+ALL_TIME = "all"
+ALL_TIME_SHEET = "all"
+
+# Score's columns, in the order an INSERT ... SELECT fills them.
 SCORE_COLUMNS = [
+    "board",
+    "edition_id",
     "track_id",
     "participant_id",
+    "login",
+    "name",
     "points",
     "tasks_completed",
     "last_completed_on",
@@ -93,35 +105,110 @@ SCORE_COLUMNS = [
 ]
 
 
-def score_rows(edition):
-    """The edition's scores as one grouped query over its counted contributions, with the
-    columns of SCORE_COLUMNS in that order."""
+def track_board(track_id):
+    return f"track:{track_id}"
+
+
+def edition_board_name(edition_id):
+    return f"edition:{edition_id}"
+
+
+def all_time_board_name(kind=None):
+    return f"{ALL_TIME}:{kind}" if kind else ALL_TIME
+
+
+def edition_sheet(edition_id):
+    return f"edition:{edition_id}"
+
+
+def all_time_stamp(public_editions):
+    """The stamp of the all-time boards: those of every public edition, hashed."""
+    stamps = ",".join(edition_stamp(e) for e in sorted(public_editions, key=lambda e: e.pk))
+    return hashlib.sha1(stamps.encode(), usedforsecurity=False).hexdigest()
+
+
+def track_rows(edition):
+    """The rows of the edition's track boards, summed from its counted contributions."""
     return (
         counted_contributions(edition=edition)
         .order_by()
-        .values("work__task__track", "participant")
+        .values(
+            v_board=Concat(Value("track:"), Cast("work__task__track", CharField())),
+            v_track_id=F("work__task__track"),
+            v_participant_id=F("participant"),
+            v_login=F("participant__login"),
+            v_name=F("participant__name"),
+        )
         .annotate(
-            points=Sum(points_expression("work__")),
-            tasks_completed=Count("work__task", distinct=True),
-            last_completed_on=Max("work__completed_on"),
-            reward=Sum(share_expression()),
+            v_points=Sum(points_expression("work__")),
+            v_tasks_completed=Count("work__task", distinct=True),
+            v_last_completed_on=Max("work__completed_on"),
+            v_reward=Sum(share_expression()),
         )
     )
 
 
-def build_scores(edition_id):
-    """Rebuild the edition's Score rows unless they are already from its current results.
+def totals(scores, **group):
+    """Score rows summed per person (and ``group``): the rows of a wider board. A task belongs
+    to one track, so distinct tasks per track add up to distinct tasks overall."""
+    return (
+        scores.order_by()
+        .values(
+            **group,
+            v_participant_id=F("participant"),
+            v_login=F("login"),
+            v_name=F("name"),
+        )
+        .annotate(
+            v_points=Sum("points"),
+            v_tasks_completed=Sum("tasks_completed"),
+            v_last_completed_on=Max("last_completed_on"),
+            v_reward=Sum("reward"),
+        )
+    )
 
-    Returns True when it rebuilt them. Concurrent calls for one edition wait for each other
-    (a lock on the edition's ScoreSheet), and the later one finds the rows current.
+
+def _insert(using, rows, **constants):
+    """INSERT INTO Score ... SELECT the ``rows`` (a values() queryset selecting v_<column> for
+    each Score column not given in ``constants``), in one statement."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    sql, params = rows.using(using).query.sql_with_params()
+    select, select_params = [], []
+    for column in SCORE_COLUMNS:
+        if column in constants:
+            select.append("%s")
+            select_params.append(constants[column])
+        else:
+            select.append(f"results.{quote('v_' + column)}")
+    columns = ", ".join(quote(column) for column in SCORE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Score._meta.db_table)} ({columns}) "
+            f"SELECT {', '.join(select)} FROM ({sql}) results",
+            [*select_params, *params],
+        )
+
+
+def _locked_sheet(using, name):
+    sheet, _ = (
+        ScoreSheet.objects.using(using)
+        .select_for_update()
+        .get_or_create(name=name, defaults={"stamp": ""})
+    )
+    return sheet
+
+
+def build_scores(edition_id):
+    """Rebuild the edition's boards (each track's and the edition's) unless they are already
+    from its current results. Returns True when it rebuilt them.
+
+    Concurrent calls for one edition wait for each other (a lock on its ScoreSheet row), and the
+    later one finds the rows current.
     """
     using = router.db_for_write(Score)
     with transaction.atomic(using=using):
-        sheet, _ = (
-            ScoreSheet.objects.using(using)
-            .select_for_update()
-            .get_or_create(edition_id=edition_id, defaults={"stamp": ""})
-        )
+        sheet = _locked_sheet(using, edition_sheet(edition_id))
         # The stamp is read before the results: rows built from newer results than their stamp
         # says are merely rebuilt once more, never the other way round.
         edition = Edition.objects.using(using).filter(pk=edition_id).first()
@@ -131,52 +218,99 @@ def build_scores(edition_id):
         if sheet.stamp == stamp:
             return False
         Score.objects.using(using).filter(edition_id=edition_id).delete()
-        sql, params = score_rows(edition).using(using).query.sql_with_params()
-        connection = connections[using]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(column) for column in ["edition_id", *SCORE_COLUMNS])
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {quote(Score._meta.db_table)} ({columns}) "
-                f"SELECT %s, results.* FROM ({sql}) results",
-                [edition_id, *params],
-            )
+        _insert(using, track_rows(edition), edition_id=edition_id)
+        _insert(
+            using,
+            totals(Score.objects.filter(edition_id=edition_id, track__isnull=False)),
+            board=edition_board_name(edition_id),
+            edition_id=edition_id,
+            track_id=None,
+        )
         sheet.stamp = stamp
         sheet.save(update_fields=["stamp", "built_at"])
     return True
 
 
-def fresh_scores(editions):
-    """Score rows of the given editions, rebuilt first where they are not from the results the
-    editions (as loaded) carry. One query when they are current."""
-    editions = list(editions)
-    built = dict(
-        ScoreSheet.objects.filter(edition__in=[edition.pk for edition in editions]).values_list(
-            "edition", "stamp"
+def build_all_time():
+    """Rebuild the all-time boards (over every public edition, and over their tracks of each
+    kind) unless they are current; the public editions' own boards are made current first.
+    Returns True when it rebuilt them."""
+    using = router.db_for_write(Score)
+    with transaction.atomic(using=using):
+        sheet = _locked_sheet(using, ALL_TIME_SHEET)
+        public = list(Edition.objects.using(using).public())
+        _make_current(public, using)
+        stamp = all_time_stamp(public)
+        if sheet.stamp == stamp:
+            return False
+        Score.objects.using(using).filter(edition__isnull=True).delete()
+        if not public:  # nothing to sum (and an empty IN () compiles to no SQL at all)
+            sheet.stamp = stamp
+            sheet.save(update_fields=["stamp", "built_at"])
+            return True
+        scores = Score.objects.filter(edition__in=[edition.pk for edition in public])
+        _insert(
+            using,
+            totals(scores.filter(track__isnull=True)),
+            board=ALL_TIME,
+            edition_id=None,
+            track_id=None,
         )
-    )
+        _insert(
+            using,
+            totals(
+                scores.filter(track__isnull=False),
+                v_board=Concat(Value(f"{ALL_TIME}:"), F("track__kind"), output_field=CharField()),
+            ),
+            edition_id=None,
+            track_id=None,
+        )
+        sheet.stamp = stamp
+        sheet.save(update_fields=["stamp", "built_at"])
+    return True
+
+
+def _make_current(editions, using=None, all_time=False):
+    """Rebuild what is not from the results the editions (as loaded) carry: their boards, and
+    with ``all_time`` the all-time boards (``editions`` are then the public editions). One
+    query when everything is current."""
+    wanted = {edition_sheet(edition.pk): edition_stamp(edition) for edition in editions}
+    if all_time:
+        wanted[ALL_TIME_SHEET] = all_time_stamp(editions)
+    sheets = ScoreSheet.objects if using is None else ScoreSheet.objects.using(using)
+    built = dict(sheets.filter(name__in=wanted).values_list("name", "stamp"))
     for edition in editions:
-        if built.get(edition.pk) != edition_stamp(edition):
+        if built.get(edition_sheet(edition.pk)) != wanted[edition_sheet(edition.pk)]:
             build_scores(edition.pk)
-    return Score.objects.filter(edition__in=[edition.pk for edition in editions])
+    if all_time and built.get(ALL_TIME_SHEET) != wanted[ALL_TIME_SHEET]:
+        build_all_time()
 
 
-def scores_in(editions=None, edition=None, track=None, kind=None):
-    """Current Score rows of the given scope: an edition, one of its tracks, or several editions
-    (optionally their tracks of one kind)."""
+def scores_in(edition=None, track=None, editions=None, kind=None):
+    """The current Score rows of one board: an edition's, one of its tracks' (``track``), or
+    the all-time board over ``editions`` (the public editions), optionally of one ``kind``."""
     if track is not None:
-        edition = track.edition
-    scores = fresh_scores([edition] if edition is not None else editions)
-    if track is not None:
-        scores = scores.filter(track=track)
-    if kind is not None:
-        scores = scores.filter(track__kind=kind)
-    return scores
+        _make_current([track.edition])
+        return Score.objects.on_board(track_board(track.pk))
+    if edition is not None:
+        _make_current([edition])
+        return Score.objects.on_board(edition_board_name(edition.pk))
+    _make_current(list(editions), all_time=True)
+    return Score.objects.on_board(all_time_board_name(kind))
+
+
+def edition_scores(editions):
+    """The current Score rows of the editions' own boards (one row per person and edition)."""
+    editions = list(editions)
+    _make_current(editions)
+    return Score.objects.filter(board__in=[edition_board_name(e.pk) for e in editions])
 
 
 def _rebuild(edition_ids):
     for edition_id in edition_ids:
         build_scores(edition_id)
+    if Edition.objects.filter(pk__in=edition_ids, is_public=True).exists():
+        build_all_time()
 
 
 def _pending_rebuilds(connection):

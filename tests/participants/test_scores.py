@@ -20,13 +20,13 @@ pytestmark = pytest.mark.django_db
 
 def score_table(scores):
     return {
-        (s.track_id, s.participant.login): (
+        (s.track_id, s.login): (
             s.points,
             s.tasks_completed,
             s.last_completed_on,
             None if s.reward is None else s.reward.quantize(Decimal("0.01")),
         )
-        for s in scores.select_related("participant")
+        for s in scores
     }
 
 
@@ -58,10 +58,16 @@ def summed_in_python(edition):
 
 
 def test_the_scores_of_the_seventh_sum_each_persons_completed_work_per_track(seventh):
-    scores = scores_in(edition=seventh)
+    edition_rows = scores_in(edition=seventh)
+    track_rows = Score.objects.filter(edition=seventh, track__isnull=False)
 
-    assert score_table(scores) == summed_in_python(seventh)
-    assert scores.values("participant").distinct().count() == 37  # the post's 37 developers
+    assert score_table(track_rows) == summed_in_python(seventh)
+    assert edition_rows.count() == 37  # the post's 37 developers, once each
+    by_person = defaultdict(lambda: [0, 0])
+    for row in track_rows:
+        by_person[row.login][0] += row.points
+        by_person[row.login][1] += row.tasks_completed
+    assert {row.login: [row.points, row.tasks_completed] for row in edition_rows} == by_person
 
 
 def test_scores_are_built_once_then_read_with_one_query(seventh, django_assert_num_queries):
@@ -82,8 +88,9 @@ def test_building_takes_the_same_queries_for_one_row_or_a_whole_edition(
     for edition in (small, seventh):
         edition.refresh_from_db()
         # The sheet checked, then in a transaction: the sheet locked (created the first time),
-        # the stamp read, the old rows deleted, the new ones inserted, the stamp written.
-        with django_assert_num_queries(11):
+        # the stamp read, the old rows deleted, the track and edition rows inserted, the stamp
+        # written.
+        with django_assert_num_queries(12):
             scores_in(edition=edition)
         assert Score.objects.filter(edition=edition).exists()
 
@@ -92,7 +99,7 @@ def test_a_change_of_results_is_in_the_scores_at_the_next_read():
     edition = EditionFactory(yuan_per_star=2000)
     track = TrackFactory(edition=edition)
     WorkFactory(task__track=track, task__stars=1, contributors=["alice"])
-    assert score_table(scores_in(edition=edition)) == {
+    assert score_table(scores_in(track=track)) == {
         (track.pk, "alice"): (Decimal("1.0"), 1, None, Decimal("2000.00"))
     }
 
@@ -103,7 +110,7 @@ def test_a_change_of_results_is_in_the_scores_at_the_next_read():
         contributors=["alice", "bob"],
     )
     edition.refresh_from_db()
-    assert score_table(scores_in(edition=edition)) == {
+    assert score_table(scores_in(track=track)) == {
         (track.pk, "alice"): (Decimal("3.0"), 2, datetime.date(2024, 12, 1), Decimal("4000.00")),
         (track.pk, "bob"): (Decimal("2.0"), 1, datetime.date(2024, 12, 1), Decimal("2000.00")),
     }
@@ -111,7 +118,7 @@ def test_a_change_of_results_is_in_the_scores_at_the_next_read():
     work.status = WorkStatus.REJECTED
     work.save()
     edition.refresh_from_db()
-    assert score_table(scores_in(edition=edition)) == {
+    assert score_table(scores_in(track=track)) == {
         (track.pk, "alice"): (Decimal("1.0"), 1, None, Decimal("2000.00"))
     }
 
@@ -169,9 +176,11 @@ def test_scores_are_rebuilt_once_after_a_transaction_that_changes_results(
 
     assert len(callbacks) == 1  # one rebuild for the many changes of the transaction
     edition.refresh_from_db()
-    sheet = ScoreSheet.objects.get(edition=edition)
+    sheet = ScoreSheet.objects.get(name=f"edition:{edition.pk}")
     assert sheet.stamp.startswith(f"{edition.pk}.{edition.results_version}.")
-    assert sorted(Score.objects.values_list("participant__login", flat=True)) == [
+    assert sorted(
+        Score.objects.on_board(f"edition:{edition.pk}").values_list("login", flat=True)
+    ) == [
         "alice",
         "bob",
         "carol",
@@ -194,10 +203,12 @@ def test_a_change_after_a_rolled_back_one_still_rebuilds_the_scores_on_commit():
         WorkFactory(task__track=track, contributors=["bob"])
 
     edition.refresh_from_db()
-    assert ScoreSheet.objects.get(edition=edition).stamp.startswith(
+    assert ScoreSheet.objects.get(name=f"edition:{edition.pk}").stamp.startswith(
         f"{edition.pk}.{edition.results_version}."
     )
-    assert list(Score.objects.values_list("participant__login", flat=True)) == ["bob"]
+    assert list(
+        Score.objects.on_board(f"edition:{edition.pk}").values_list("login", flat=True)
+    ) == ["bob"]
 
 
 def test_draft_editions_have_scores_for_their_preview_but_never_count_all_time():
@@ -236,4 +247,51 @@ def test_concurrent_builders_of_one_edition_build_it_once():
 
     assert errors == []
     assert sorted(results) == [False, True]
-    assert score_table(Score.objects.filter(edition=edition)) == summed_in_python(edition)
+    track_rows = Score.objects.filter(edition=edition, track__isnull=False)
+    assert score_table(track_rows) == summed_in_python(edition)
+
+
+def test_the_all_time_boards_sum_the_public_editions_overall_and_per_kind():
+    for number, public in [(6, True), (7, True), (8, False)]:
+        edition = EditionFactory(number=number, slug=f"{number}th", is_public=public)
+        WorkFactory(
+            task__track=TrackFactory(edition=edition, kind="individual"),
+            task__stars=2,
+            completed_on=datetime.date(2020 + number, 1, 1),
+            contributors=["alice"],
+        )
+        WorkFactory(
+            task__track=TrackFactory(edition=edition, kind="camp"),
+            task__stars=1,
+            contributors=["alice", "bob"],
+        )
+    public = list(Edition.objects.public())
+
+    def board(kind=None):
+        _, rows = leaderboard(scores_in(editions=public, kind=kind))
+        return [(r.rank, r.login, r.points, r.tasks_completed, r.last_completed_on) for r in rows]
+
+    assert board() == [
+        (1, "alice", Decimal("6.0"), 4, datetime.date(2027, 1, 1)),
+        (2, "bob", Decimal("2.0"), 2, None),
+    ]
+    assert board("individual") == [(1, "alice", Decimal("4.0"), 2, datetime.date(2027, 1, 1))]
+    assert board("camp") == [
+        (1, "alice", Decimal("2.0"), 2, None),
+        (1, "bob", Decimal("2.0"), 2, None),
+    ]
+    assert board("fundable") == []
+
+
+def test_publishing_an_edition_rebuilds_the_all_time_boards():
+    shown = EditionFactory(number=6, slug="6th", is_public=True)
+    hidden = EditionFactory(number=8, slug="8th", is_public=False)
+    for edition in (shown, hidden):
+        WorkFactory(task__track__edition=edition, task__stars=1, contributors=["alice"])
+    assert leaderboard(scores_in(editions=[shown]))[1][0].points == Decimal("1.0")
+
+    hidden.is_public = True
+    hidden.save()
+
+    public = list(Edition.objects.public())
+    assert leaderboard(scores_in(editions=public))[1][0].points == Decimal("2.0")
