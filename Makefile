@@ -45,7 +45,6 @@ bench-import: install
 bench: install
 	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE bench" 2>/dev/null || true
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py collectstatic --no-input -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --load
 
 ## Time the exports on 20,000 certificates (a PostgreSQL database of its own)

@@ -8,31 +8,37 @@ reaching that score (the latest completed_on among the counted work; missing dat
 other and come after dates); people equal on all three share a rank (1, 2, 2, 4) and are listed by
 login, case-insensitively.
 
-participants/scores.py sums each person's completed work into one Score row per board (a
-track's, an edition's, the all-time ones) ahead of time; here a board's rows are ranked, which an
-index on the board in ranking order serves without aggregating anything.
+participants/scores.py sums each person's completed work into one Score row per track and per
+edition ahead of time; a board sums its rows per person (one each on an edition's or a track's
+board, one per edition on the all-time board) and ranks them, in one query.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, Lower, Rank
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, F, Max, Min, Q, Sum, Window
+from django.db.models.functions import Lower, Rank
 
 from hackathon.caching import cached, results_key
-from participants.models import Score
 from participants.scores import edition_scores, scores_in
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
+
+# A person's totals over a board's Score rows (one row on an edition's or a track's board, one
+# per edition or track on an all-time board).
+TOTALS = {
+    "total_points": Sum("points"),
+    "total_tasks": Sum("tasks_completed"),
+    "latest_day": Max("last_completed_on"),
+    "total_reward": Sum("reward"),
+}
 RANK_ORDER = [
-    F("points").desc(),
-    F("tasks_completed").desc(),
-    F("last_completed_on").asc(nulls_last=True),
+    F("total_points").desc(),
+    F("total_tasks").desc(),
+    F("latest_day").asc(nulls_last=True),
 ]
 
 
@@ -64,21 +70,26 @@ RANKING_COLUMNS = [
     "login",
     "name",
     "rank",
-    "points",
-    "tasks_completed",
-    "reward",
-    "last_completed_on",
+    "total_points",
+    "total_tasks",
+    "total_reward",
+    "latest_day",
 ]
 
 
+def totals(scores, *group):
+    """The scores summed per person (and ``group``)."""
+    return scores.order_by().values(*group, "participant", "login", "name").annotate(**TOTALS)
+
+
 def ranked(scores, total=False):
-    """A board's ranking: one tuple per Score row (person), with the columns of RANKING_COLUMNS,
-    in board order. The rank's order is a prefix of the rows' order, so one sort (or one index
-    scan) serves both. With ``total``, each tuple ends with the number of people on the board."""
-    people = scores.annotate(rank=Window(Rank(), order_by=RANK_ORDER))
+    """A board's ranking: one tuple per person, with the columns of RANKING_COLUMNS, in board
+    order (the rank's order is a prefix of it, so one sort serves both). With ``total``, each
+    tuple ends with the number of people on the board (a window count)."""
+    people = totals(scores).annotate(rank=Window(Rank(), order_by=RANK_ORDER))
     columns = RANKING_COLUMNS
     if total:
-        people = people.annotate(total=Window(Count("pk")))
+        people = people.annotate(total=Window(Count("participant")))
         columns = [*RANKING_COLUMNS, "total"]
     return people.order_by(*RANK_ORDER, Lower("login")).values_list(*columns)
 
@@ -106,46 +117,30 @@ def standing(row):
     )
 
 
-def ahead_of(points, tasks_completed, last_completed_on):
-    """The Score rows that rank strictly before the given totals (values or OuterRefs): more
-    points, or as many and more tasks, or as many of both and an earlier date (missing dates
-    come after every date)."""
-    day = Coalesce("last_completed_on", Value(date.max))
-    their_day = Coalesce(last_completed_on, Value(date.max))
-    return Q(points__gt=points) | Q(points=points) & (
-        Q(tasks_completed__gt=tasks_completed)
-        | Q(tasks_completed=tasks_completed) & Q(GreaterThan(their_day, day))
-    )
-
-
 def ranked_person(scores, participant_id):
-    """The Standing of one person on the board of the given Score rows, or None: 1 + the number
-    of people ranking before them, counted through the board's index."""
-    mine = scores.filter(participant=participant_id).first()
+    """The Standing of one person on the board of the given Score rows, or None.
+
+    The rank is 1 + the number of people who rank strictly before the person, counted over the
+    grouped totals (no window, no sort by login): cheaper than ranking everybody.
+    """
+    mine = totals(scores.filter(participant=participant_id)).order_by("participant").first()
     if mine is None:
         return None
-    ahead = scores.filter(
-        ahead_of(mine.points, mine.tasks_completed, mine.last_completed_on)
-    ).count()
-    return standing(
-        (
-            mine.participant_id,
-            mine.login,
-            mine.name,
-            ahead + 1,
-            mine.points,
-            mine.tasks_completed,
-            mine.reward,
-            mine.last_completed_on,
-        )
-    )
+    points, tasks, latest = mine["total_points"], mine["total_tasks"], mine["latest_day"]
+    before = Q(total_points__gt=points) | Q(total_points=points, total_tasks__gt=tasks)
+    if latest is None:  # missing dates come after dates
+        before |= Q(total_points=points, total_tasks=tasks, latest_day__isnull=False)
+    else:
+        before |= Q(total_points=points, total_tasks=tasks, latest_day__lt=latest)
+    ahead = totals(scores).filter(before).count()
+    return standing([mine[c] if c != "rank" else ahead + 1 for c in RANKING_COLUMNS])
 
 
 def leaderboard(scores, offset=0, limit=None):
     """(count, [Standing]) for one page of the board of the given Score rows: one query."""
     end = None if limit is None else offset + limit
     rows = list(ranked(scores, total=True)[offset:end])
-    count = rows[0][-1] if rows else scores.count()
+    count = rows[0][-1] if rows else scores.values("participant").distinct().count()
     return count, [standing(row) for row in rows]
 
 
@@ -205,7 +200,7 @@ class Board:
         return standings
 
     def _count(self):
-        return self.scores.count()
+        return self.scores.values("participant").distinct().count()
 
     def __len__(self):
         return cached(self._key("count"), self._count)
@@ -239,32 +234,23 @@ def all_time_board(editions, kind=None):
 
 
 def edition_ranks(participant, editions):
-    """{edition id: (rank, points, tasks completed)} of the person on each edition's board, in
-    one query (the rank of each row counts the rows before it on its board)."""
+    """{edition id: (rank, points, tasks completed)} of the person on each edition's board."""
     editions = list(editions)
     if not editions:
         return {}
 
     def compute():
-        ahead = (
-            Score.objects.filter(board=OuterRef("board"))
-            .filter(
-                ahead_of(
-                    OuterRef("points"),
-                    OuterRef("tasks_completed"),
-                    OuterRef("last_completed_on"),
-                )
-            )
-            .order_by()
-            .values("board")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         rows = (
-            edition_scores(editions)
-            .filter(participant=participant)
-            .annotate(rank=Coalesce(Subquery(ahead), 0) + 1)
-            .values_list("edition", "rank", "points", "tasks_completed")
+            totals(edition_scores(editions), "edition")
+            .annotate(
+                rank=Window(Rank(), partition_by=[F("edition")], order_by=RANK_ORDER),
+                # The person must be picked after ranking: a filter on a window expression is
+                # applied to the outer query (Django's QUALIFY emulation), a filter on a column
+                # is not.
+                person=Window(Min("participant"), partition_by=[F("participant")]),
+            )
+            .filter(person=participant.pk)
+            .values_list("edition", "rank", "total_points", "total_tasks")
         )
         return {
             edition_id: (rank, _decimal(points, TENTH), tasks)

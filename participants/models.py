@@ -2,7 +2,6 @@ import re
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -155,11 +154,9 @@ class Score(models.Model):
     """A person's line on one leaderboard: their points, distinct tasks completed, latest
     completion and reward, summed from their completed work (participants/scores.py).
 
-    Derived data, never edited. ``board`` names the leaderboard: ``track:<id>``,
-    ``edition:<id>``, ``all`` (every public edition) or ``all:<kind>``. Each board is read in
-    its ranking order through one index, with no aggregation at read time. An edition's rows are
-    rebuilt whenever its results change, the all-time rows whenever a public edition's do (see
-    ScoreSheet).
+    Derived data, never edited. ``board`` names the leaderboard: ``track:<id>`` or
+    ``edition:<id>``; the all-time boards sum edition rows (or track rows of one kind). An
+    edition's rows are rebuilt whenever its results change (see ScoreSheet).
     """
 
     board = models.CharField(_("board"), max_length=40)
@@ -181,7 +178,7 @@ class Score(models.Model):
         Participant, on_delete=models.CASCADE, related_name="scores", verbose_name=_("person")
     )
     # Copied from the person (a change to them rebuilds their editions' rows), so that a board
-    # is ordered, ties by login, without a join.
+    # is ranked and listed without a join.
     login = models.CharField(_("GitHub login"), max_length=39)
     name = models.CharField(_("display name"), max_length=100, blank=True)
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=1)
@@ -201,26 +198,14 @@ class Score(models.Model):
                 fields=["board", "participant"], name="score_one_per_person_and_board"
             ),
         ]
-        indexes = [
-            models.Index(
-                "board",
-                F("points").desc(),
-                F("tasks_completed").desc(),
-                # Ascending puts NULLs last on PostgreSQL, as the ranking does (SQLite does not
-                # take NULLS LAST in an index).
-                F("last_completed_on").asc(),
-                Lower("login"),
-                name="score_ranking_order",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.board}: {self.login} {self.points}"
 
 
 class ScoreSheet(models.Model):
-    """Which results a set of Score rows was built from: ``edition:<id>`` (that edition's
-    boards) or ``all`` (the all-time boards), with the stamp of the results at the time."""
+    """Which results an edition's Score rows were built from: its stamp at the time, under the
+    name ``edition:<id>``."""
 
     name = models.CharField(_("name"), max_length=40, primary_key=True)
     stamp = models.CharField(_("stamp"), max_length=100)

@@ -1,19 +1,18 @@
 """Scores: every leaderboard's lines (each person's points, distinct tasks completed, latest
 completion and reward), summed from the results ahead of time.
 
-A leaderboard then reads its Score rows in ranking order through one index, with no aggregation:
-the boards of a track and of an edition are summed from the edition's contributions, the all-time
-boards from the public editions' rows. participants/leaderboard.py ranks them.
+Each track's board and each edition's hold one row per person, summed from the edition's
+contributions; the all-time boards sum the public editions' rows per person when they are read
+(some 40,000 small rows instead of 100,000 contributions joined through work, task and track).
+participants/leaderboard.py ranks them.
 
 An edition's rows are rebuilt, in two INSERT … SELECT statements, whenever its stamp (its
 results_version and updated_at, hackathon/caching.py) differs from the one recorded in its
-ScoreSheet; the all-time rows likewise when any public edition's stamp, or which editions are
-public, changed. That happens right after a change to the results is committed (the
-results_changed signal, once per transaction), and, should that have been missed, at the first
-read. Rebuilds of one set of rows are serialised by a lock on its ScoreSheet row.
+ScoreSheet: right after a change to the results is committed (the results_changed signal, once
+per transaction), and, should that have been missed, at the first read. Rebuilds of one edition
+are serialised by a lock on its ScoreSheet row.
 """
 
-import hashlib
 from functools import partial
 
 from django.db import connections, router, transaction
@@ -87,9 +86,6 @@ def share_expression():
     )
 
 
-ALL_TIME = "all"
-ALL_TIME_SHEET = "all"
-
 # Score's columns, in the order an INSERT ... SELECT fills them.
 SCORE_COLUMNS = [
     "board",
@@ -113,18 +109,8 @@ def edition_board_name(edition_id):
     return f"edition:{edition_id}"
 
 
-def all_time_board_name(kind=None):
-    return f"{ALL_TIME}:{kind}" if kind else ALL_TIME
-
-
 def edition_sheet(edition_id):
     return f"edition:{edition_id}"
-
-
-def all_time_stamp(public_editions):
-    """The stamp of the all-time boards: those of every public edition, hashed."""
-    stamps = ",".join(edition_stamp(e) for e in sorted(public_editions, key=lambda e: e.pk))
-    return hashlib.sha1(stamps.encode(), usedforsecurity=False).hexdigest()
 
 
 def track_rows(edition):
@@ -231,86 +217,41 @@ def build_scores(edition_id):
     return True
 
 
-def build_all_time():
-    """Rebuild the all-time boards (over every public edition, and over their tracks of each
-    kind) unless they are current; the public editions' own boards are made current first.
-    Returns True when it rebuilt them."""
-    using = router.db_for_write(Score)
-    with transaction.atomic(using=using):
-        sheet = _locked_sheet(using, ALL_TIME_SHEET)
-        public = list(Edition.objects.using(using).public())
-        _make_current(public, using)
-        stamp = all_time_stamp(public)
-        if sheet.stamp == stamp:
-            return False
-        Score.objects.using(using).filter(edition__isnull=True).delete()
-        if not public:  # nothing to sum (and an empty IN () compiles to no SQL at all)
-            sheet.stamp = stamp
-            sheet.save(update_fields=["stamp", "built_at"])
-            return True
-        scores = Score.objects.filter(edition__in=[edition.pk for edition in public])
-        _insert(
-            using,
-            totals(scores.filter(track__isnull=True)),
-            board=ALL_TIME,
-            edition_id=None,
-            track_id=None,
-        )
-        _insert(
-            using,
-            totals(
-                scores.filter(track__isnull=False),
-                v_board=Concat(Value(f"{ALL_TIME}:"), F("track__kind"), output_field=CharField()),
-            ),
-            edition_id=None,
-            track_id=None,
-        )
-        sheet.stamp = stamp
-        sheet.save(update_fields=["stamp", "built_at"])
-    return True
-
-
-def _make_current(editions, using=None, all_time=False):
-    """Rebuild what is not from the results the editions (as loaded) carry: their boards, and
-    with ``all_time`` the all-time boards (``editions`` are then the public editions). One
-    query when everything is current."""
+def _make_current(editions):
+    """Rebuild the boards of the editions whose rows are not from the results they (as loaded)
+    carry. One query when every one is current."""
     wanted = {edition_sheet(edition.pk): edition_stamp(edition) for edition in editions}
-    if all_time:
-        wanted[ALL_TIME_SHEET] = all_time_stamp(editions)
-    sheets = ScoreSheet.objects if using is None else ScoreSheet.objects.using(using)
-    built = dict(sheets.filter(name__in=wanted).values_list("name", "stamp"))
+    built = dict(ScoreSheet.objects.filter(name__in=wanted).values_list("name", "stamp"))
     for edition in editions:
         if built.get(edition_sheet(edition.pk)) != wanted[edition_sheet(edition.pk)]:
             build_scores(edition.pk)
-    if all_time and built.get(ALL_TIME_SHEET) != wanted[ALL_TIME_SHEET]:
-        build_all_time()
 
 
 def scores_in(edition=None, track=None, editions=None, kind=None):
-    """The current Score rows of one board: an edition's, one of its tracks' (``track``), or
-    the all-time board over ``editions`` (the public editions), optionally of one ``kind``."""
+    """The current Score rows of a board: an edition's, one of its tracks' (``track``), or of
+    several ``editions`` (all-time: their edition rows, or with ``kind`` their rows of the
+    tracks of that kind), to be summed per person."""
     if track is not None:
         _make_current([track.edition])
         return Score.objects.on_board(track_board(track.pk))
     if edition is not None:
         _make_current([edition])
         return Score.objects.on_board(edition_board_name(edition.pk))
-    _make_current(list(editions), all_time=True)
-    return Score.objects.on_board(all_time_board_name(kind))
+    editions = list(editions)
+    _make_current(editions)
+    if kind is None:
+        return Score.objects.filter(board__in=[edition_board_name(e.pk) for e in editions])
+    return Score.objects.filter(edition__in=[e.pk for e in editions], track__kind=kind)
 
 
 def edition_scores(editions):
     """The current Score rows of the editions' own boards (one row per person and edition)."""
-    editions = list(editions)
-    _make_current(editions)
-    return Score.objects.filter(board__in=[edition_board_name(e.pk) for e in editions])
+    return scores_in(editions=editions)
 
 
 def _rebuild(edition_ids):
     for edition_id in edition_ids:
         build_scores(edition_id)
-    if Edition.objects.filter(pk__in=edition_ids, is_public=True).exists():
-        build_all_time()
 
 
 def _pending_rebuilds(connection):

@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from hackathon.models import Edition
-from participants.scores import build_all_time, build_scores
+from participants.scores import build_scores
 from tests.factories import UserFactory
 from tests.seventh import build_seventh_edition
 
@@ -49,7 +49,6 @@ def scores_current(db):
     def build():
         for edition_id in Edition.objects.values_list("pk", flat=True):
             build_scores(edition_id)
-        build_all_time()
 
     return build
 
