@@ -110,7 +110,8 @@ def edition_board_name(edition_id):
 
 
 def edition_sheet(edition_id):
-    return f"edition:{edition_id}"
+    """The ScoreSheet of an edition's rows bears the name of its board."""
+    return edition_board_name(edition_id)
 
 
 def track_rows(edition):
