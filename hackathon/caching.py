@@ -1,28 +1,120 @@
-"""Cached figures and leaderboards, under keys that change whenever the results change.
+"""The one cache of the public site: whole responses, under the results clock.
 
-Every edition carries a ``results_version`` that goes up when its tracks, tasks, pieces of work,
-contributions or people change (tasks/signals.py, and the import once per file). A key names the
-versions of the editions it depends on, so a change shows at once and old entries simply expire.
+``@public_response(...)`` wraps every public page, export and API view. For an anonymous GET or
+HEAD it builds a key from the results clock (hackathon/clock.py), the language, the path and the
+query string reduced to the parameters the view declares (unknown ones are dropped, so they share
+the canonical entry; values are length-limited; pages and offsets beyond a bound are not stored).
+The key's digest is the response's ETag: a matching ``If-None-Match`` is answered with a 304
+before any query or rendering. Otherwise the stored response is returned, or the view is run and
+its 200 stored (streamed exports are validated, not stored). Every response says
+``Cache-Control: max-age=PUBLIC_MAX_AGE`` (a setting, 60 s by default) and varies on the
+language's inputs, so a CDN or proxy in front can keep and revalidate it.
+
+Signed-in users (organizers preview drafts) are never served from nor stored into the cache.
+Nothing is ever deleted from it: when the results change the clock moves, and the old entries
+are no longer asked for.
 """
 
 import hashlib
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import get_language
+
+from hackathon.clock import current_clock
+
+# Parameter values longer than this are passed to the view unstored (it says what is wrong).
+MAX_VALUE_LENGTH = 200
+# Pages and offsets beyond these are answered but not stored: the cache holds a bounded number
+# of entries per board, whatever a client asks for.
+MAX_STORED_PAGE = 2000
+MAX_STORED_OFFSET = 100_000
+# What a stored response keeps of its headers.
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language")
 
 
-def edition_stamp(edition):
-    return f"{edition.pk}.{edition.results_version}.{edition.updated_at.timestamp():.6f}"
+def _storable_number(value, largest):
+    return value.isascii() and value.isdigit() and int(value) <= largest
 
 
-def results_key(name, editions, *parts):
-    """A cache key for ``name`` over the given editions (their versions are part of it)."""
-    stamps = ",".join(edition_stamp(edition) for edition in editions)
-    extra = ":".join(str(part) for part in parts)
-    digest = hashlib.sha1(f"{stamps}|{extra}".encode(), usedforsecurity=False).hexdigest()
-    return f"results:{name}:{digest}"
+def canonical_query(query, params):
+    """The query string reduced to ``params``, in a fixed order; and whether its response may be
+    stored (no value too long or holding control characters, no page or offset too far)."""
+    canonical = QueryDict(mutable=True)
+    storable = True
+    for name in params:
+        for value in query.getlist(name):
+            canonical.appendlist(name, value)
+            too_far = (name == "page" and not _storable_number(value, MAX_STORED_PAGE)) or (
+                name == "offset" and not _storable_number(value, MAX_STORED_OFFSET)
+            )
+            hostile = len(value) > MAX_VALUE_LENGTH or any(ord(c) < 32 for c in value)
+            if hostile or (value and too_far):
+                storable = False
+    canonical._mutable = False
+    return canonical, storable
 
 
-def cached(key, compute):
-    """The value under ``key``, computed and stored when missing."""
-    return cache.get_or_set(key, compute, settings.CACHE_TIMEOUT)
+def response_key(request, query):
+    text = f"{current_clock()}|{get_language()}|{request.path}|{query.urlencode()}"
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _validators(response, etag):
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MAX_AGE}"
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _store(key, response):
+    if response.status_code != 200 or response.streaming:
+        return
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    cache.set(f"response:{key}", (response.content, headers), settings.CACHE_TIMEOUT)
+
+
+def _stored(key):
+    entry = cache.get(f"response:{key}")
+    if entry is None:
+        return None
+    content, headers = entry
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def public_response(*params):
+    """Serve the view's anonymous GETs from the whole-response cache (see the module's text).
+    ``params`` are the query parameters the view reads; the view sees only those."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            query, storable = canonical_query(request.GET, params)
+            request.GET = query
+            key = response_key(request, query)
+            etag = f'"{key}"'
+            if etag in parse_etags(request.headers.get("If-None-Match", "")):
+                return _validators(HttpResponseNotModified(), etag)
+            response = _stored(key) if storable else None
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200:
+                    return response
+                if storable:
+                    _store(key, response)
+            return _validators(response, etag)
+
+        return wrapped
+
+    return decorator

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hackathon import signals
+from hackathon.clock import clock_moved
 
 
 class ResultsState(models.TextChoices):
@@ -18,9 +19,12 @@ class EditionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
-    def results_changed(self):
-        """Mark these editions' results as changed: their cached figures and boards expire, and
-        whatever is derived from the results is told (the results_changed signal)."""
+    def results_changed(self, people=(), renamed=(), everyone=False):
+        """Mark these editions' results as changed, in the writer's transaction: their
+        results_version goes up, the public pages' clock moves (hackathon/caching.py), and what
+        is derived from the results is told (the results_changed signal): ``people`` are the
+        ids of the people whose scores the change touches, ``renamed`` those whose login or name
+        changed, ``everyone`` says that it touches everybody in these editions."""
         ids = list(self.values_list("pk", flat=True))
         if not ids:
             return 0
@@ -29,7 +33,15 @@ class EditionQuerySet(models.QuerySet):
             .filter(pk__in=ids)
             .update(results_version=F("results_version") + 1)
         )
-        signals.results_changed.send(sender=self.model, edition_ids=ids, using=self.db)
+        clock_moved(self.db)
+        signals.results_changed.send(
+            sender=self.model,
+            edition_ids=ids,
+            using=self.db,
+            people=set(people),
+            renamed=set(renamed),
+            everyone=everyone,
+        )
         return count
 
 
@@ -127,3 +139,17 @@ class Edition(models.Model):
         if self.objections_close_at is not None and now < self.objections_close_at:
             return ResultsState.PROVISIONAL
         return ResultsState.FINAL
+
+
+class ResultsClock(models.Model):
+    """How many times the results have changed, all editions together: one row. The public
+    responses are cached, and validated by their ETag, under its value (hackathon/caching.py)."""
+
+    value = models.PositiveBigIntegerField(_("value"), default=0)
+
+    class Meta:
+        verbose_name = _("results clock")
+        verbose_name_plural = _("results clock")
+
+    def __str__(self):
+        return str(self.value)

@@ -142,8 +142,8 @@ STORAGES = {
     },
 }
 
-# Figures and leaderboards are cached under keys that change with the results: local memory by
-# default, Redis (shared by every app server) when REDIS_URL is set.
+# Public responses are cached whole under the results clock (hackathon/caching.py): local memory
+# by default, Redis (shared by every app server) when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -151,6 +151,8 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "results"}
 }
 CACHE_TIMEOUT = envint("CACHE_TIMEOUT", 24 * 3600)
+# How long a browser, proxy or CDN may keep a public response before revalidating it (ETag).
+PUBLIC_MAX_AGE = envint("PUBLIC_MAX_AGE", 60)
 
 # The public address of the site, for links that leave it without a request (exports, certificates).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")

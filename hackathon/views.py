@@ -1,18 +1,21 @@
 from django.shortcuts import render
 
 from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.caching import public_response
 from hackathon.charts import edition_chart
-from tasks.stats import cached_editions_figures, edition_summary
+from tasks.stats import edition_summary, editions_figures
 
 
+@public_response()
 def home(request):
     editions = list(visible_editions(request.user))
-    figures = cached_editions_figures(editions)
+    figures = editions_figures(editions)
     rows = [(edition, figures[edition.pk]) for edition in editions]
     chart = edition_chart([(edition.slug, figures) for edition, figures in reversed(rows)])
     return render(request, "hackathon/home.html", {"rows": rows, "chart": chart})
 
 
+@public_response()
 def edition_detail(request, slug):
     edition = get_edition_or_404(slug, request.user)
     summary = edition_summary(edition)

@@ -11,7 +11,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from hackathon.caching import cached, results_key
+from hackathon.caching import public_response
 from hackathon.models import Edition
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.leaderboard import all_time_board, edition_board
@@ -57,7 +57,6 @@ def _window(request):
 
 def _page(request, board):
     offset, limit = _window(request)
-    board.prefetch(offset, offset + limit)
     data = {"count": len(board), "results": board[offset : offset + limit] if limit else []}
     return Response(LeaderboardSerializer(data).data)
 
@@ -77,6 +76,7 @@ WINDOW_PARAMETERS = [
     ],
     responses={200: LeaderboardSerializer, 404: OpenApiResponse(description="No such edition.")},
 )
+@public_response("track", "limit", "offset")
 @api_view(["GET"])
 def edition_leaderboard(request, slug):
     """The edition's leaderboard (or one track's), ranked by the rule stated in DESIGN.md."""
@@ -96,13 +96,14 @@ def edition_leaderboard(request, slug):
     ],
     responses={200: LeaderboardSerializer},
 )
+@public_response("track", "limit", "offset")
 @api_view(["GET"])
 def leaderboard(request):
     """The all-time leaderboard over every public edition."""
     kind = request.query_params.get("track") or None
     if kind is not None and kind not in TrackKind.values:
         raise ValidationError({"track": [f"Choose one of {', '.join(TrackKind.values)}."]})
-    return _page(request, all_time_board(list(Edition.objects.public()), kind))
+    return _page(request, all_time_board(kind))
 
 
 class CertificateEditionSerializer(serializers.Serializer):
@@ -148,6 +149,7 @@ class CertificateSerializer(serializers.Serializer):
         404: OpenApiResponse(description="No such certificate, or its edition is not public."),
     },
 )
+@public_response()
 @api_view(["GET"])
 def certificate_detail(request, serial):
     """What a certificate says, and whether it is valid: the verification page as JSON."""
@@ -272,15 +274,14 @@ def _edition(part):
         404: OpenApiResponse(description="Nobody with this login has public results."),
     },
 )
+@public_response()
 @api_view(["GET"])
 def person_detail(request, login):
     """A person's public profile (the login ignores case): ranks, work, mentorships and
     certificates in the public editions."""
     person = get_object_or_404(Participant.objects.by_login(login))
     editions = list(Edition.objects.public())
-    profile = cached(
-        results_key("profile", editions, person.pk), lambda: ranked_profile(person, editions)
-    )
+    profile = ranked_profile(person, editions)
     if not profile.editions and not profile.mentored:
         raise NotFound("Nobody with this login has public results.")
     data = {

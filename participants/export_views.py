@@ -7,15 +7,15 @@ They hold public fields only; drafts are a 404 like their pages.
 from django.http import Http404
 
 from hackathon.access import get_edition_or_404
+from hackathon.caching import public_response
 from hackathon.exports import export_response
-from hackathon.models import Edition
 from participants.exports import (
     HONOUR_ROLL_HEADER,
     LEADERBOARD_HEADER,
     honour_roll_rows,
     leaderboard_rows,
 )
-from participants.scores import scores_in
+from participants.leaderboard import all_time_board, edition_board
 from tracks.choices import TrackKind
 
 PUBLIC_FORMATS = ("csv", "json")
@@ -26,6 +26,7 @@ def check_format(format):
         raise Http404("Exports are CSV or JSON.")
 
 
+@public_response("track")
 def edition_leaderboard_export(request, slug, format):
     """The edition's leaderboard (or one track's, with ?track=), every row."""
     check_format(format)
@@ -35,22 +36,23 @@ def edition_leaderboard_export(request, slug, format):
         track = edition.tracks.filter(slug=request.GET["track"]).first()
         if track is None:
             raise Http404("No such track in this edition.")
-    scores = scores_in(edition=edition, track=track)
+    board = edition_board(edition, track)
     name = f"leaderboard-{edition.slug}" + (f"-{track.slug}" if track else "")
-    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(scores), name)
+    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(board), name)
 
 
+@public_response("track")
 def leaderboard_export(request, format):
     """The all-time leaderboard over every public edition (or one kind of track, with ?track=)."""
     check_format(format)
     kind = request.GET.get("track") or None
     if kind is not None and kind not in TrackKind.values:
         raise Http404("No such kind of track.")
-    scores = scores_in(editions=Edition.objects.public(), kind=kind)
     name = "leaderboard" + (f"-{kind}" if kind else "")
-    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(scores), name)
+    return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(all_time_board(kind)), name)
 
 
+@public_response()
 def honour_roll_export(request, slug, format):
     """Every completed piece of work of the edition with its people, stars and reward."""
     check_format(format)

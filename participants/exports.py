@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from hackathon.exports import CHUNK_SIZE
 from participants.certificates import completed_contributions
-from participants.leaderboard import ranked, standing
 from participants.models import Certificate
 from participants.rendering import verification_url
 from participants.scores import share_expression
@@ -141,11 +140,10 @@ def certificate_rows(edition, with_email=False):
         yield row
 
 
-def leaderboard_rows(scores):
-    """The whole leaderboard over the given Score rows (participants/leaderboard.py states the
-    rule), names and rewards included, in one query."""
-    for row in ranked(scores).iterator(chunk_size=CHUNK_SIZE):
-        entry = standing(row)
+def leaderboard_rows(board):
+    """The whole of a leaderboard (participants/leaderboard.py states the rule), names and
+    rewards included, streamed in board order in one query."""
+    for entry in board:
         yield [
             entry.rank,
             entry.login,

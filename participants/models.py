@@ -1,4 +1,5 @@
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.validators import RegexValidator
 from django.db import models
@@ -85,11 +86,6 @@ class Participant(models.Model):
         return f"https://github.com/{self.login}"
 
 
-class CertificateQuerySet(models.QuerySet):
-    def valid(self):
-        return self.filter(revoked_at__isnull=True)
-
-
 class Certificate(models.Model):
     """A completion certificate (结项证书): one per person per track they completed work in.
 
@@ -114,8 +110,6 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         ordering = ["serial"]
@@ -149,14 +143,34 @@ class ScoreQuerySet(models.QuerySet):
     def on_board(self, board):
         return self.filter(board=board)
 
+    def in_board_order(self):
+        """The board's order: rank_key, then login ignoring case (the ``score_ranking`` index)."""
+        return self.order_by("rank_key", Lower("login"))
+
+
+# rank_key packs the ranking rule into one integer that sorts ascending: more points first
+# (thousandths of a star), then more tasks, then the earlier day of the last completion (days
+# since 1970-01-01; no date sorts after every date). participants/scores.py writes it.
+RANK_POINTS_FACTOR = 10**10
+RANK_TASKS_FACTOR = 10**5
+RANK_NO_DAY = RANK_TASKS_FACTOR - 1
+
+
+def rank_key(points, tasks_completed, last_completed_on):
+    """The rank_key of a line, computed in Python as the database computes it."""
+    day = RANK_NO_DAY if last_completed_on is None else last_completed_on.toordinal() - 719163
+    millis = int((points * 1000).quantize(Decimal(1), ROUND_HALF_UP))
+    return -millis * RANK_POINTS_FACTOR - tasks_completed * RANK_TASKS_FACTOR + day
+
 
 class Score(models.Model):
     """A person's line on one leaderboard: their points, distinct tasks completed, latest
     completion and reward, summed from their completed work (participants/scores.py).
 
-    Derived data, never edited. ``board`` names the leaderboard: ``track:<id>`` or
-    ``edition:<id>``; the all-time boards sum edition rows (or track rows of one kind). An
-    edition's rows are rebuilt whenever its results change (see ScoreSheet).
+    Derived data, never edited by hand. ``board`` names the leaderboard: ``track:<id>``,
+    ``edition:<id>``, ``all`` (every public edition) or ``all:<kind>`` (the public editions'
+    tracks of one kind). The writer of a change to the results updates the rows of the people it
+    touches, in the same transaction.
     """
 
     board = models.CharField(_("board"), max_length=40)
@@ -177,8 +191,8 @@ class Score(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="scores", verbose_name=_("person")
     )
-    # Copied from the person (a change to them rebuilds their editions' rows), so that a board
-    # is ranked and listed without a join.
+    # Copied from the person (a change to them updates their rows), so that a board is ranked
+    # and listed without a join.
     login = models.CharField(_("GitHub login"), max_length=39)
     name = models.CharField(_("display name"), max_length=100, blank=True)
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=1)
@@ -187,6 +201,7 @@ class Score(models.Model):
     # Shares of a reward split three ways are kept with six decimals, so that a person's total
     # over several tracks rounds to the same cent as the sum of their shares.
     reward = models.DecimalField(_("reward"), max_digits=20, decimal_places=6, null=True)
+    rank_key = models.BigIntegerField(_("rank key"))
 
     objects = ScoreQuerySet.as_manager()
 
@@ -198,22 +213,25 @@ class Score(models.Model):
                 fields=["board", "participant"], name="score_one_per_person_and_board"
             ),
         ]
+        indexes = [
+            # A page of a board, a person's rank (people ahead: rank_key smaller) and the
+            # board's order are all ranges of this index.
+            models.Index("board", "rank_key", Lower("login"), name="score_ranking"),
+        ]
 
     def __str__(self):
         return f"{self.board}: {self.login} {self.points}"
 
 
-class ScoreSheet(models.Model):
-    """Which results an edition's Score rows were built from: its stamp at the time, under the
-    name ``edition:<id>``."""
+class ScoreBoard(models.Model):
+    """How many people a leaderboard lists, kept with its Score rows."""
 
     name = models.CharField(_("name"), max_length=40, primary_key=True)
-    stamp = models.CharField(_("stamp"), max_length=100)
-    built_at = models.DateTimeField(_("built at"), auto_now=True)
+    size = models.PositiveIntegerField(_("people"), default=0)
 
     class Meta:
-        verbose_name = _("score sheet")
-        verbose_name_plural = _("score sheets")
+        verbose_name = _("score board")
+        verbose_name_plural = _("score boards")
 
     def __str__(self):
-        return f"{self.name}: {self.stamp}"
+        return f"{self.name}: {self.size}"

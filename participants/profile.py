@@ -83,6 +83,5 @@ def ranked_profile(person, editions):
             rank, points, tasks_completed = ranks[part.edition.pk]
             part.standing = {"rank": rank, "points": points, "tasks_completed": tasks_completed}
     if profile.editions:
-        public = [edition for edition in editions if edition.is_public]
-        profile.all_time = all_time_board(public).standing_of(person.pk)
+        profile.all_time = all_time_board().standing_of(person.pk)
     return profile

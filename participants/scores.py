@@ -1,22 +1,29 @@
 """Scores: every leaderboard's lines (each person's points, distinct tasks completed, latest
-completion and reward), summed from the results ahead of time.
+completion, reward and rank key), kept up to date by whoever changes the results.
 
-Each track's board and each edition's hold one row per person, summed from the edition's
-contributions; the all-time boards sum the public editions' rows per person when they are read
-(some 40,000 small rows instead of 100,000 contributions joined through work, task and track).
-participants/leaderboard.py ranks them.
+Boards (``Score.board``):
 
-An edition's rows are rebuilt, in two INSERT … SELECT statements, whenever its stamp (its
-results_version and updated_at, hackathon/caching.py) differs from the one recorded in its
-ScoreSheet: right after a change to the results is committed (the results_changed signal, once
-per transaction), and, should that have been missed, at the first read. Rebuilds of one edition
-are serialised by a lock on its ScoreSheet row.
+- ``track:<id>`` and ``edition:<id>``: one row per person who completed work there, summed from
+  the edition's counted contributions;
+- ``all`` and ``all:<kind>``: the all-time boards, one row per person, summed from the public
+  editions' edition rows (or their rows of the tracks of one kind).
+
+A change to the results names the people it touches (tasks/signals.py, and the import once per
+file, through ``Edition.objects…results_changed(people=…)``): ``refresh_people`` then deletes
+and re-inserts just those people's rows, on every board they are on, in the writer's transaction.
+Its cost follows the number of people and of their contributions, not the size of the edition.
+Each board's size (``ScoreBoard``) moves by what the refresh added and removed, so a board is
+counted without counting its rows.
+
+Edition-wide changes (the CNY per star, publishing or hiding an edition) rebuild that edition
+and the all-time boards (``rebuild_edition``); ``manage.py rebuild_scores`` rebuilds everything,
+to repair rows written outside the app (raw SQL). Reads never write: they read the rows as they
+are (participants/leaderboard.py).
 """
-
-from functools import partial
 
 from django.db import connections, router, transaction
 from django.db.models import (
+    Case,
     CharField,
     Count,
     DecimalField,
@@ -25,20 +32,54 @@ from django.db.models import (
     IntegerField,
     Max,
     OuterRef,
+    Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.dispatch import receiver
 
-from hackathon.caching import edition_stamp
 from hackathon.models import Edition
 from hackathon.signals import results_changed
-from participants.models import Score, ScoreSheet
+from participants.models import (
+    RANK_NO_DAY,
+    RANK_POINTS_FACTOR,
+    RANK_TASKS_FACTOR,
+    Participant,
+    Score,
+    ScoreBoard,
+)
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression, reward_expression
+
+ALL_TIME = "all"
+# People refreshed per statement: keeps IN lists under SQLite's parameter limit.
+PEOPLE_CHUNK = 500
+
+
+def track_board(track_id):
+    return f"track:{track_id}"
+
+
+def edition_board_name(edition_id):
+    return f"edition:{edition_id}"
+
+
+def kind_board(kind):
+    return f"{ALL_TIME}:{kind}"
+
+
+def board_name(edition=None, track=None, kind=None):
+    """The board of a track, of an edition, or (neither) the all-time board, optionally of one
+    kind of track."""
+    if track is not None:
+        return track_board(track.pk)
+    if edition is not None:
+        return edition_board_name(edition.pk)
+    return kind_board(kind) if kind else ALL_TIME
 
 
 def counted_contributions(editions=None, edition=None, track=None, kind=None):
@@ -86,7 +127,8 @@ def share_expression():
     )
 
 
-# Score's columns, in the order an INSERT ... SELECT fills them.
+# Score's columns that an INSERT ... SELECT fills from the selected v_<column> values or from
+# constants; rank_key is computed from them (_rank_key_sql).
 SCORE_COLUMNS = [
     "board",
     "edition_id",
@@ -101,24 +143,14 @@ SCORE_COLUMNS = [
 ]
 
 
-def track_board(track_id):
-    return f"track:{track_id}"
-
-
-def edition_board_name(edition_id):
-    return f"edition:{edition_id}"
-
-
-def edition_sheet(edition_id):
-    """The ScoreSheet of an edition's rows bears the name of its board."""
-    return edition_board_name(edition_id)
-
-
-def track_rows(edition):
-    """The rows of the edition's track boards, summed from its counted contributions."""
+def track_rows(edition_id, people=None):
+    """The rows of the edition's track boards, summed from its counted contributions (of the
+    given people only, when given)."""
+    contributions = counted_contributions(edition=edition_id)
+    if people is not None:
+        contributions = contributions.filter(participant__in=people)
     return (
-        counted_contributions(edition=edition)
-        .order_by()
+        contributions.order_by()
         .values(
             v_board=Concat(Value("track:"), Cast("work__task__track", CharField())),
             v_track_id=F("work__task__track"),
@@ -135,7 +167,7 @@ def track_rows(edition):
     )
 
 
-def totals(scores, **group):
+def summed_rows(scores, **group):
     """Score rows summed per person (and ``group``): the rows of a wider board. A task belongs
     to one track, so distinct tasks per track add up to distinct tasks overall."""
     return (
@@ -155,6 +187,25 @@ def totals(scores, **group):
     )
 
 
+def _rank_key_sql(connection):
+    """participants.models.rank_key() in SQL, over the selected v_ columns."""
+    quote = connection.ops.quote_name
+    points, tasks, day = (
+        f"results.{quote('v_' + name)}"
+        for name in ("points", "tasks_completed", "last_completed_on")
+    )
+    if connection.vendor == "postgresql":
+        day_number = f"({day} - DATE '1970-01-01')"
+        millis = f"CAST(ROUND({points} * 1000) AS BIGINT)"
+    else:
+        day_number = f"CAST(julianday({day}) - 2440587.5 AS INTEGER)"
+        millis = f"CAST(ROUND({points} * 1000) AS INTEGER)"
+    return (
+        f"(0 - {millis} * {RANK_POINTS_FACTOR} - {tasks} * {RANK_TASKS_FACTOR}"
+        f" + COALESCE({day_number}, {RANK_NO_DAY}))"
+    )
+
+
 def _insert(using, rows, **constants):
     """INSERT INTO Score ... SELECT the ``rows`` (a values() queryset selecting v_<column> for
     each Score column not given in ``constants``), in one statement."""
@@ -168,7 +219,8 @@ def _insert(using, rows, **constants):
             select_params.append(constants[column])
         else:
             select.append(f"results.{quote('v_' + column)}")
-    columns = ", ".join(quote(column) for column in SCORE_COLUMNS)
+    select.append(_rank_key_sql(connection))
+    columns = ", ".join(quote(column) for column in [*SCORE_COLUMNS, "rank_key"])
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(Score._meta.db_table)} ({columns}) "
@@ -177,101 +229,177 @@ def _insert(using, rows, **constants):
         )
 
 
-def _locked_sheet(using, name):
-    sheet, _ = (
-        ScoreSheet.objects.using(using)
-        .select_for_update()
-        .get_or_create(name=name, defaults={"stamp": ""})
+def _insert_edition(using, edition_id, people=None):
+    """The edition's track rows and edition rows (of ``people`` only, when given)."""
+    _insert(using, track_rows(edition_id, people), edition_id=edition_id)
+    tracks = Score.objects.filter(edition_id=edition_id, track__isnull=False)
+    if people is not None:
+        tracks = tracks.filter(participant__in=people)
+    _insert(
+        using,
+        summed_rows(tracks),
+        board=edition_board_name(edition_id),
+        edition_id=edition_id,
+        track_id=None,
     )
-    return sheet
 
 
-def build_scores(edition_id):
-    """Rebuild the edition's boards (each track's and the edition's) unless they are already
-    from its current results. Returns True when it rebuilt them.
-
-    Concurrent calls for one edition wait for each other (a lock on its ScoreSheet row), and the
-    later one finds the rows current.
-    """
-    using = router.db_for_write(Score)
-    with transaction.atomic(using=using):
-        sheet = _locked_sheet(using, edition_sheet(edition_id))
-        # The stamp is read before the results: rows built from newer results than their stamp
-        # says are merely rebuilt once more, never the other way round.
-        edition = Edition.objects.using(using).filter(pk=edition_id).first()
-        if edition is None:
-            return False
-        stamp = edition_stamp(edition)
-        if sheet.stamp == stamp:
-            return False
-        Score.objects.using(using).filter(edition_id=edition_id).delete()
-        _insert(using, track_rows(edition), edition_id=edition_id)
-        _insert(
-            using,
-            totals(Score.objects.filter(edition_id=edition_id, track__isnull=False)),
-            board=edition_board_name(edition_id),
-            edition_id=edition_id,
-            track_id=None,
-        )
-        sheet.stamp = stamp
-        sheet.save(update_fields=["stamp", "built_at"])
-    return True
+def _insert_all_time(using, people=None):
+    """The all-time rows (every kind, and each kind) summed from the public editions' rows."""
+    public = Score.objects.filter(edition__is_public=True)
+    if people is not None:
+        public = public.filter(participant__in=people)
+    _insert(
+        using,
+        summed_rows(public.filter(track__isnull=True)),
+        board=ALL_TIME,
+        edition_id=None,
+        track_id=None,
+    )
+    _insert(
+        using,
+        summed_rows(
+            public.filter(track__isnull=False),
+            v_board=Concat(Value(f"{ALL_TIME}:"), F("track__kind")),
+        ),
+        edition_id=None,
+        track_id=None,
+    )
 
 
-def _make_current(editions):
-    """Rebuild the boards of the editions whose rows are not from the results they (as loaded)
-    carry. One query when every one is current."""
-    wanted = {edition_sheet(edition.pk): edition_stamp(edition) for edition in editions}
-    built = dict(ScoreSheet.objects.filter(name__in=wanted).values_list("name", "stamp"))
-    for edition in editions:
-        if built.get(edition_sheet(edition.pk)) != wanted[edition_sheet(edition.pk)]:
-            build_scores(edition.pk)
+def _sizes(scores):
+    return dict(scores.order_by().values_list("board").annotate(n=Count("pk")))
 
 
-def scores_in(edition=None, track=None, editions=None, kind=None):
-    """The current Score rows of a board: an edition's, one of its tracks' (``track``), or of
-    several ``editions`` (all-time: their edition rows, or with ``kind`` their rows of the
-    tracks of that kind), to be summed per person."""
-    if track is not None:
-        _make_current([track.edition])
-        return Score.objects.on_board(track_board(track.pk))
-    if edition is not None:
-        _make_current([edition])
-        return Score.objects.on_board(edition_board_name(edition.pk))
-    editions = list(editions)
-    _make_current(editions)
-    if kind is None:
-        return Score.objects.filter(board__in=[edition_board_name(e.pk) for e in editions])
-    return Score.objects.filter(edition__in=[e.pk for e in editions], track__kind=kind)
-
-
-def edition_scores(editions):
-    """The current Score rows of the editions' own boards (one row per person and edition)."""
-    return scores_in(editions=editions)
-
-
-def _rebuild(edition_ids):
-    for edition_id in edition_ids:
-        build_scores(edition_id)
-
-
-def _pending_rebuilds(connection):
-    """Editions whose rebuild is already waiting for the current transaction to commit (the
-    callbacks of a rolled-back savepoint are gone from that list)."""
-    return {
-        edition_id
-        for _, callback, _ in getattr(connection, "run_on_commit", [])
-        if getattr(callback, "func", None) is _rebuild
-        for edition_id in callback.args[0]
+def _move_sizes(using, before, after):
+    """Move each board's size by the rows it gained or lost, in one UPDATE (after locking the
+    board rows in name order, so that two writers never wait for each other in a cycle)."""
+    deltas = {
+        board: after.get(board, 0) - before.get(board, 0)
+        for board in sorted(before.keys() | after.keys())
     }
+    deltas = {board: delta for board, delta in deltas.items() if delta}
+    if not deltas:
+        return
+    boards = ScoreBoard.objects.using(using)
+    boards.bulk_create([ScoreBoard(name=name) for name in deltas], ignore_conflicts=True)
+    list(boards.filter(name__in=deltas).order_by("name").select_for_update().values("name"))
+    boards.filter(name__in=deltas).update(
+        size=F("size")
+        + Case(
+            *(When(name=name, then=Value(delta)) for name, delta in deltas.items()),
+            default=Value(0),
+        )
+    )
 
 
-@receiver(results_changed, dispatch_uid="participants.scores.rebuild_after_commit")
-def rebuild_after_commit(sender, edition_ids, using, **kwargs):
-    """Rebuild the scores once the change is committed, so that readers find them current; once
-    per edition however many changes the transaction makes. A failure is logged (robust): the
-    first reader then rebuilds them."""
-    waiting = _pending_rebuilds(connections[using])
-    edition_ids = [edition_id for edition_id in edition_ids if edition_id not in waiting]
-    if edition_ids:
-        transaction.on_commit(partial(_rebuild, edition_ids), using=using, robust=True)
+def refresh_people(edition_ids, people, using=None):
+    """Bring the given people's rows up to date on the boards of the given editions and on the
+    all-time boards: their rows there are deleted and summed again from the results. The cost
+    follows the number of people and of their contributions, not the size of the edition.
+
+    Concurrent refreshes of one person wait for each other (a lock on the person's row)."""
+    using = using or router.db_for_write(Score)
+    edition_ids = sorted(set(edition_ids))
+    people = sorted(set(people))
+    with transaction.atomic(using=using):
+        for start in range(0, len(people), PEOPLE_CHUNK):
+            chunk = people[start : start + PEOPLE_CHUNK]
+            list(
+                Participant.objects.using(using)
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .select_for_update()
+                .values_list("pk", flat=True)
+            )
+            rows = Score.objects.using(using).filter(
+                Q(edition__in=edition_ids) | Q(edition__isnull=True), participant__in=chunk
+            )
+            before = _sizes(rows)
+            rows.delete()
+            for edition_id in edition_ids:
+                _insert_edition(using, edition_id, chunk)
+            _insert_all_time(using, chunk)
+            _move_sizes(using, before, _sizes(rows))
+
+
+def _recount(using, boards):
+    """Set the sizes of the boards matching ``boards`` (a Q over Score) by counting their rows."""
+    counts = _sizes(Score.objects.using(using).filter(boards))
+    ScoreBoard.objects.using(using).filter(
+        Q(name__startswith=f"{ALL_TIME}") | Q(name__in=counts)
+    ).delete()
+    ScoreBoard.objects.using(using).bulk_create(
+        [ScoreBoard(name=name, size=size) for name, size in counts.items()]
+    )
+
+
+def _lock_scores(using):
+    """Whole-board rebuilds exclude every other writer of scores until they commit."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"LOCK TABLE {connection.ops.quote_name(Score._meta.db_table)}"
+                " IN SHARE ROW EXCLUSIVE MODE"
+            )
+
+
+def _rebuild_all_time(using):
+    Score.objects.using(using).filter(edition__isnull=True).delete()
+    _insert_all_time(using)
+
+
+def rebuild_edition(edition_id, using=None):
+    """Rebuild an edition's boards and the all-time boards: for a change that touches everybody
+    in the edition (its CNY per star, its publication)."""
+    using = using or router.db_for_write(Score)
+    with transaction.atomic(using=using):
+        _lock_scores(using)
+        old_boards = set(
+            Score.objects.using(using)
+            .filter(edition_id=edition_id)
+            .values_list("board", flat=True)
+            .distinct()
+        )
+        Score.objects.using(using).filter(edition_id=edition_id).delete()
+        if Edition.objects.using(using).filter(pk=edition_id).exists():
+            _insert_edition(using, edition_id)
+        _rebuild_all_time(using)
+        ScoreBoard.objects.using(using).filter(name__in=old_boards).delete()
+        _recount(using, Q(edition_id=edition_id) | Q(edition__isnull=True))
+
+
+def rebuild_all(using=None):
+    """Rebuild every board from the results: the repair of ``manage.py rebuild_scores``."""
+    using = using or router.db_for_write(Score)
+    with transaction.atomic(using=using):
+        _lock_scores(using)
+        Score.objects.using(using).all().delete()
+        ScoreBoard.objects.using(using).all().delete()
+        for edition_id in Edition.objects.using(using).values_list("pk", flat=True):
+            _insert_edition(using, edition_id)
+        _insert_all_time(using)
+        _recount(using, Q())
+
+
+def rename_people(people, using=None):
+    """Copy the people's current login and name into their rows."""
+    using = using or router.db_for_write(Score)
+    for person in Participant.objects.using(using).filter(pk__in=people).only("login", "name"):
+        Score.objects.using(using).filter(participant=person).exclude(
+            login=person.login, name=person.name
+        ).update(login=person.login, name=person.name)
+
+
+@receiver(results_changed, dispatch_uid="participants.scores.keep_scores")
+def keep_scores(sender, edition_ids, using, people=None, renamed=(), everyone=False, **kwargs):
+    """Keep the scores of a change to the results, in the writer's transaction: the given
+    people's rows, or (``everyone``) the editions' whole boards."""
+    if everyone:
+        for edition_id in edition_ids:
+            rebuild_edition(edition_id, using=using)
+    elif people:
+        refresh_people(edition_ids, people, using=using)
+    if renamed:
+        rename_people(renamed, using=using)

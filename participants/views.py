@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
 
 from hackathon.access import get_edition_or_404, visible_editions
-from hackathon.caching import cached, results_key
+from hackathon.caching import public_response
 from hackathon.models import Edition
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.honour_roll import honour_roll_for
@@ -22,16 +20,10 @@ PAGE_SIZE = 50
 def _board_context(request, board):
     number = request.GET.get("page", "")
     number = int(number) if number.isdigit() and int(number) > 0 else 1
-    board.prefetch((number - 1) * PAGE_SIZE, number * PAGE_SIZE)
-    page = Paginator(board, PAGE_SIZE).get_page(number)
-    return {
-        "page_obj": page,
-        # The rendered table is cached too: a warm page renders only its frame.
-        "table_key": board.fragment_key("table", page.number),
-        "cache_timeout": settings.CACHE_TIMEOUT,
-    }
+    return {"page_obj": Paginator(board, PAGE_SIZE).get_page(number)}
 
 
+@public_response("track", "page")
 def edition_leaderboard(request, slug):
     edition = get_edition_or_404(slug, request.user)
     tracks = list(edition.tracks.all())
@@ -52,6 +44,7 @@ def edition_leaderboard(request, slug):
     )
 
 
+@public_response("track", "page")
 def leaderboard(request):
     editions = list(Edition.objects.public())
     kind = request.GET.get("track") or None
@@ -65,17 +58,16 @@ def leaderboard(request):
             "editions": editions,
             "track_choices": TrackKind.choices,
             "selected_track": kind or "",
-            **_board_context(request, all_time_board(editions, kind)),
+            **_board_context(request, all_time_board(kind)),
         },
     )
 
 
+@public_response()
 def participant_detail(request, login):
     person = get_object_or_404(Participant.objects.by_login(login))
     editions = list(visible_editions(request.user))
-    profile = cached(
-        results_key("profile", editions, person.pk), lambda: ranked_profile(person, editions)
-    )
+    profile = ranked_profile(person, editions)
     if not profile.editions and not profile.mentored:
         # Somebody known only from drafts is not public.
         raise Http404("No public results for this person.")
@@ -86,6 +78,7 @@ def participant_detail(request, login):
     )
 
 
+@public_response()
 def honour_roll(request, slug):
     """The completion list as the organizers publish it, per track: task, people, stars, reward."""
     edition = get_edition_or_404(slug, request.user)
@@ -96,6 +89,7 @@ def honour_roll(request, slug):
     )
 
 
+@public_response()
 def certificate_detail(request, serial):
     """What the certificate says, and whether it is valid or revoked, with its downloads."""
     certificate = get_certificate_or_404(serial, request.user)
@@ -115,19 +109,9 @@ def certificate_detail(request, serial):
 
 
 def _rendered(request, serial, fmt, render_file, content_type):
-    """The certificate's rendering, made once per results version, revocation and language."""
+    """The certificate's rendering (cached whole with the page's other responses)."""
     certificate = get_certificate_or_404(serial, request.user)
-    key = results_key(
-        f"certificate-{fmt}",
-        [certificate.track.edition],
-        certificate.pk,
-        certificate.revoked_at.isoformat() if certificate.revoked_at else "valid",
-        certificate.revocation_reason,
-        get_language(),
-    )
-    content = cached(
-        key, lambda: render_file(certificate, certified_works([certificate])[certificate.pk])
-    )
+    content = render_file(certificate, certified_works([certificate])[certificate.pk])
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{certificate.serial}.{fmt}"
@@ -135,9 +119,11 @@ def _rendered(request, serial, fmt, render_file, content_type):
     return response
 
 
+@public_response()
 def certificate_png(request, serial):
     return _rendered(request, serial, "png", render_png, "image/png")
 
 
+@public_response()
 def certificate_pdf(request, serial):
     return _rendered(request, serial, "pdf", render_pdf, "application/pdf")

@@ -15,8 +15,9 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from hackathon.access import get_edition_or_404
+from hackathon.caching import public_response
 from tasks.choices import Grade, WorkStatus
-from tasks.filters import STATUS_SLUGS, TaskFilter, status_slug, with_works
+from tasks.filters import STATUS_SLUGS, TASK_PARAMETERS, TaskFilter, status_slug, with_works
 from tasks.models import Work
 from tasks.stats import reward_expression
 
@@ -145,6 +146,7 @@ def filter_parameters(filterset_class, notes=None):
         404: OpenApiResponse(description="No public edition has this slug."),
     },
 )
+@public_response(*TASK_PARAMETERS, "limit", "offset")
 @api_view(["GET"])
 def task_list(request, slug):
     """An edition's published tasks, with the task browser's filters and sort orders.

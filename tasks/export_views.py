@@ -4,11 +4,13 @@
 from django.http import Http404, JsonResponse
 
 from hackathon.access import get_edition_or_404
+from hackathon.caching import public_response
 from hackathon.exports import export_response
 from tasks.exports import TASK_HEADER, task_rows
-from tasks.filters import TaskFilter
+from tasks.filters import TASK_PARAMETERS, TaskFilter
 
 
+@public_response(*TASK_PARAMETERS)
 def task_list_export(request, slug, format):
     if format not in ("csv", "json"):
         raise Http404("Exports are CSV or JSON.")

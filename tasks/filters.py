@@ -11,7 +11,6 @@ from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q
 from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from hackathon.caching import cached, results_key
 from tasks.choices import TaskProgress
 from tasks.models import Contribution, Direction, Task, Work
 
@@ -145,13 +144,7 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(data, queryset.order_by(*DEFAULT_ORDER), **kwargs)
         self.edition = edition
         for name in ("track", "batch", "direction"):
-            self.filters[name].extra["choices"] = LazyChoices(self.cached_choices(name))
-
-    def cached_choices(self, name):
-        """The choices of a filter, read once per edition version."""
-        compute = getattr(self, f"{name}_choices")
-        key = results_key("task-choices", [self.edition], name)
-        return lambda: cached(key, lambda: list(compute()))
+            self.filters[name].extra["choices"] = LazyChoices(getattr(self, f"{name}_choices"))
 
     def track_choices(self):
         return self.edition.tracks.values_list("slug", "name")
@@ -184,6 +177,10 @@ class TaskFilter(django_filters.FilterSet):
             | Exists(works.filter(team__icontains=value))
             | Exists(works.filter(contributions__participant__login__icontains=value))
         )
+
+
+# The query parameters of the task browser, its exports and its API.
+TASK_PARAMETERS = tuple(TaskFilter.base_filters)
 
 
 def with_works(tasks, works=None):

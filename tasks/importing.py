@@ -117,6 +117,9 @@ KIND_LABELS = {
 BATCH_SIZE = 1000
 # Values per IN clause: below SQLite's limit of 999 parameters.
 IN_CHUNK_SIZE = 900
+# Above this many people touched, an import rebuilds the edition's scores instead of refreshing
+# each person's (participants/scores.py).
+REFRESH_PEOPLE_LIMIT = 5000
 URL_SEPARATORS = re.compile(r"[;；\s]+")
 NUMBER = r"(\d+(?:\.\d+)?)"
 STAR = "[⭐★]"
@@ -906,8 +909,31 @@ class Writer:
             if objs:
                 model.objects.bulk_update(objs, sorted(fields), batch_size=BATCH_SIZE)
         if self.report.changed:
-            # Bulk writes send no post_save: the edition's cached results expire here, once.
-            type(self.edition).objects.filter(pk=self.edition.pk).results_changed()
+            # Bulk writes send no post_save: the results change here, once, naming the people
+            # whose scores the file touched (everybody in the edition when that is most of it).
+            people = self.touched_people()
+            everyone = len(people) > REFRESH_PEOPLE_LIMIT
+            type(self.edition).objects.filter(pk=self.edition.pk).results_changed(
+                people=() if everyone else people, everyone=everyone
+            )
+
+    def touched_people(self) -> set[int]:
+        """The people on a piece of work the file created or changed, or on a task whose stars
+        or withdrawal it changed."""
+        people = {contribution.participant_id for contribution in self.created[Contribution]}
+        works = [work.pk for work in self.updated[Work][0]]
+        tasks = [task.pk for task in self.updated[Task][0]]
+        for chunk in chunks(works):
+            people.update(
+                Contribution.objects.filter(work__in=chunk).values_list("participant", flat=True)
+            )
+        for chunk in chunks(tasks):
+            people.update(
+                Contribution.objects.filter(work__task__in=chunk).values_list(
+                    "participant", flat=True
+                )
+            )
+        return people
 
     def people(self) -> dict[str, Participant]:
         """The people the file names, by lowercase login; new ones with their first spelling."""

@@ -15,7 +15,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Coalesce
 
-from hackathon.caching import cached, results_key
 from tasks.choices import GRADE_STARS, SUBMITTED_STATUSES, WorkStatus
 from tasks.models import Task
 from tracks.models import Milestone
@@ -212,20 +211,11 @@ class EditionSummary:
 
 
 def edition_summary(edition):
-    """The edition's summary, cached until its results change."""
-
-    def compute():
-        tracks = list(edition.tracks.all())
-        by_track = track_figures(edition, tracks)
-        return EditionSummary(
-            figures=edition_figures(edition),
-            tracks=[(track, by_track[track.pk]) for track in tracks],
-            board=direction_board(Task.objects.for_edition(edition)),
-        )
-
-    return cached(results_key("edition-summary", [edition]), compute)
-
-
-def cached_editions_figures(editions):
-    """editions_figures(), cached until the results of any of these editions change."""
-    return cached(results_key("editions-figures", editions), lambda: editions_figures(editions))
+    """The edition's summary."""
+    tracks = list(edition.tracks.all())
+    by_track = track_figures(edition, tracks)
+    return EditionSummary(
+        figures=edition_figures(edition),
+        tracks=[(track, by_track[track.pk]) for track in tracks],
+        board=direction_board(Task.objects.for_edition(edition)),
+    )

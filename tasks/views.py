@@ -3,12 +3,11 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Prefetch
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 
 from hackathon.access import get_edition_or_404
-from hackathon.caching import cached, results_key
+from hackathon.caching import public_response
 from participants.models import Participant
-from tasks.filters import SORTS, TaskFilter, task_status, with_works
+from tasks.filters import SORTS, TASK_PARAMETERS, TaskFilter, task_status, with_works
 from tasks.models import Task, Work
 from tasks.stats import reward_expression
 
@@ -28,31 +27,23 @@ def sort_headers(current):
     return headers
 
 
+@public_response(*TASK_PARAMETERS, "page")
 def task_list(request, slug):
-    """The task browser: the edition's published tasks, filtered, sorted and paginated.
-
-    The results (count, table and page links) are rendered once per edition version, language
-    and query string, and then served from the cache.
-    """
+    """The task browser: the edition's published tasks, filtered, sorted and paginated."""
     edition = get_edition_or_404(slug, request.user)
     task_filter = TaskFilter(request.GET, edition=edition)
     results = None
     if task_filter.is_valid():
-
-        def render_results():
-            sort = task_filter.form.cleaned_data.get("sort") or [""]
-            tasks = with_works(task_filter.qs)
-            page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-            context = {
-                "edition": edition,
-                "page_obj": page,
-                "rows": [(task, task_status(task)) for task in page],
-                "sort_headers": sort_headers(sort[0]),
-            }
-            return render_to_string("includes/task_results.html", context, request=request)
-
-        query = sorted(request.GET.lists())
-        results = cached(results_key("task-list", [edition], get_language(), query), render_results)
+        sort = task_filter.form.cleaned_data.get("sort") or [""]
+        tasks = with_works(task_filter.qs)
+        page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "edition": edition,
+            "page_obj": page,
+            "rows": [(task, task_status(task)) for task in page],
+            "sort_headers": sort_headers(sort[0]),
+        }
+        results = render_to_string("includes/task_results.html", context, request=request)
     return render(
         request,
         "tasks/task_list.html",
@@ -60,6 +51,7 @@ def task_list(request, slug):
     )
 
 
+@public_response()
 def task_detail(request, slug, pk):
     """A task: its facts, mentors, and every piece of work with its people and reward."""
     edition = get_edition_or_404(slug, request.user)

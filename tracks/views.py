@@ -4,12 +4,14 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from hackathon.access import get_edition_or_404
+from hackathon.caching import public_response
 from participants.models import Participant
 from tasks.models import Contribution, Task, Work
 from tasks.stats import direction_board, figures_for_tasks, milestone_counts
 from tracks.choices import TrackKind
 
 
+@public_response()
 def track_detail(request, slug, track):
     edition = get_edition_or_404(slug, request.user)
     track = get_object_or_404(edition.tracks, slug=track)

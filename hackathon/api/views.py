@@ -6,8 +6,9 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from hackathon.api.serializers import EditionDetailSerializer, EditionSerializer
+from hackathon.caching import public_response
 from hackathon.models import Edition
-from tasks.stats import cached_editions_figures, edition_summary
+from tasks.stats import edition_summary, editions_figures
 
 
 class EditionPagination(LimitOffsetPagination):
@@ -28,6 +29,7 @@ class EditionPagination(LimitOffsetPagination):
         OpenApiParameter("offset", OpenApiTypes.INT, description="Editions to skip."),
     ],
 )
+@public_response("limit", "offset")
 @api_view(["GET"])
 def edition_list(request):
     """Public editions, newest first, with their figures."""
@@ -35,12 +37,13 @@ def edition_list(request):
     editions = Edition.objects.public()
     page = paginator.paginate_queryset(editions, request)
     rows = list(editions) if page is None else page
-    context = {"edition_figures": cached_editions_figures(rows)}
+    context = {"edition_figures": editions_figures(rows)}
     data = EditionSerializer(rows, many=True, context=context).data
     return Response(data) if page is None else paginator.get_paginated_response(data)
 
 
 @extend_schema(responses=EditionDetailSerializer)
+@public_response()
 @api_view(["GET"])
 def edition_detail(request, slug):
     """A public edition with its figures and each track's; drafts are a 404."""

@@ -4,8 +4,9 @@ from decimal import Decimal
 import pytest
 
 from hackathon.models import Edition
-from participants.leaderboard import edition_board, leaderboard, ranked_person
-from participants.scores import scores_in
+from participants.leaderboard import Board, edition_board
+from participants.models import Score, rank_key
+from participants.scores import board_name
 from tasks.choices import Grade, WorkStatus
 from tasks.models import Contribution
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
@@ -13,8 +14,13 @@ from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFacto
 pytestmark = pytest.mark.django_db
 
 
-def board(**scope):
-    count, rows = leaderboard(scores_in(**scope))
+def whole(board):
+    """Every line of a board, read through the export's stream."""
+    return len(board), list(board)
+
+
+def board(edition=None, track=None, editions=None, kind=None):
+    count, rows = whole(Board(board_name(edition=edition, track=track, kind=kind)))
     return count, [(r.rank, r.login, r.points, r.tasks_completed, r.reward) for r in rows]
 
 
@@ -82,8 +88,10 @@ def test_reward_is_split_equally_unless_shares_are_set():
     track = TrackFactory(edition=edition, kind="fundable")
     WorkFactory(task__track=track, task__stars=3, team="t1", contributors=["a", "b", "c"])
     shared = WorkFactory(task__track=track, task__stars=1, reward=1000, contributors=["d", "e"])
-    Contribution.objects.filter(work=shared, participant__login="d").update(reward_share=800)
-    Contribution.objects.filter(work=shared, participant__login="e").update(reward_share=200)
+    for login, share in (("d", 800), ("e", 200)):
+        contribution = Contribution.objects.get(work=shared, participant__login=login)
+        contribution.reward_share = share
+        contribution.save()
 
     _, rows = board(edition=edition)
 
@@ -129,24 +137,30 @@ def test_the_all_time_board_sums_over_public_editions_only():
     )
 
 
-def test_a_page_of_the_leaderboard_is_one_query_whatever_its_length(
+def test_a_page_past_the_first_is_two_indexed_reads_whatever_its_length(
     seventh, django_assert_num_queries
 ):
-    scores = scores_in(edition=seventh)
-    with django_assert_num_queries(1):
-        count, rows = leaderboard(scores, offset=10, limit=5)
-    assert (count, [row.rank for row in rows]) == (37, [11, 11, 11, 11, 11])
-
-
-def test_a_cached_board_pages_like_the_uncached_leaderboard(seventh, django_assert_num_queries):
     board = edition_board(seventh)
-    _, expected = leaderboard(scores_in(edition=seventh))
+    # The page's rows, then how many people rank before its first row.
+    with django_assert_num_queries(2):
+        rows = board[10:15]
+    with django_assert_num_queries(1):
+        first = board[0:3]
+    assert [row.rank for row in rows] == [11, 11, 11, 11, 11]
+    assert [row.rank for row in first] == [1, 2, 3]
 
-    assert len(board) == 37
-    assert board[0:10] + board[10:37] == expected
+
+def test_pages_agree_with_the_whole_board_across_ties(seventh, django_assert_num_queries):
+    board = edition_board(seventh)
+    _, expected = whole(board)
+
+    with django_assert_num_queries(1):
+        assert len(edition_board(seventh)) == 37
+    pages = [board[start : start + 4] for start in range(0, 40, 4)]
+    assert [standing for page in pages for standing in page] == expected
+    assert board[36:100] == expected[36:]
+    assert board[37:50] == []
     assert board.standing_of(expected[20].participant_id) == expected[20]
-    with django_assert_num_queries(0):
-        assert (len(board), board[10:37]) == (37, expected[10:])
 
 
 def test_a_board_is_read_a_page_at_a_time(seventh):
@@ -154,11 +168,12 @@ def test_a_board_is_read_a_page_at_a_time(seventh):
         edition_board(seventh)[3]
 
 
-def test_a_standing_read_alone_ranks_the_person_among_everybody(seventh):
-    _, expected = leaderboard(scores_in(edition=seventh))
+def test_a_standing_read_alone_ranks_the_person_among_everybody(seventh, django_assert_num_queries):
+    _, expected = whole(edition_board(seventh))
     tied = [s for s in expected if s.rank == 11]
 
-    alone = edition_board(seventh).standing_of(tied[2].participant_id)  # nothing cached yet
+    with django_assert_num_queries(1):
+        alone = edition_board(seventh).standing_of(tied[2].participant_id)
 
     assert alone == tied[2]
     assert edition_board(seventh).standing_of(0) is None
@@ -171,9 +186,20 @@ def test_ranking_one_person_alone_agrees_with_the_whole_board_for_everybody(seve
     WorkFactory(task__track=track, task__stars=7, completed_on=day, contributors=["dated"])
     WorkFactory(task__track=track, task__stars=7, completed_on=None, contributors=["undated"])
     WorkFactory(task__track=track, task__stars=7, completed_on=day, contributors=["Dated-Too"])
-    scores = scores_in(edition=seventh)
-    _, board_rows = leaderboard(scores)
+    board = edition_board(seventh)
+    _, rows = whole(board)
 
-    alone = [ranked_person(scores, row.participant_id) for row in board_rows]
+    alone = [board.standing_of(row.participant_id) for row in rows]
 
-    assert alone == board_rows
+    assert alone == rows
+    sevens = [(row.rank, row.login) for row in rows if row.login.lower().startswith(("dated", "und"))]
+    assert sevens[0][0] == sevens[1][0] < sevens[2][0]
+    assert [login for _, login in sevens] == ["dated", "Dated-Too", "undated"]
+
+
+def test_the_stored_rank_key_is_the_rule_computed_in_python(seventh):
+    rows = Score.objects.values_list("points", "tasks_completed", "last_completed_on", "rank_key")
+
+    assert len(rows) > 37
+    for points, tasks, day, key in rows:
+        assert key == rank_key(Decimal(str(points)), tasks, day)

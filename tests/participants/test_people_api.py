@@ -177,7 +177,7 @@ def test_no_endpoint_shows_a_private_field_or_a_draft(client, alice):
 
 
 def test_the_profile_reads_a_fixed_number_of_queries_then_comes_from_the_cache(
-    client, django_assert_num_queries, scores_current
+    client, django_assert_num_queries
 ):
     track = TrackFactory(edition=EditionFactory(number=3, slug="3rd"))
     completed = []
@@ -185,14 +185,13 @@ def test_the_profile_reads_a_fixed_number_of_queries_then_comes_from_the_cache(
         for _ in range(len(completed) and 1, works):
             WorkFactory(task__track=track, contributors=["alice", "bob"])
         cache.clear()
-        scores_current()
-        # The person, the public editions, their work, mentorships, certificates, whether the
-        # scores are current, the rank in each edition, whether the public editions' scores are
-        # current, the person's all-time totals and reward, how many rank before them.
-        with django_assert_num_queries(10):
+        # The results clock, the person, the public editions, their work, mentorships,
+        # certificates, the person's line and rank on each edition's board, their all-time line
+        # and rank.
+        with django_assert_num_queries(8):
             data = client.get("/api/people/alice/").json()
         completed.append(data["editions"][0]["tasks_completed"])
     assert completed == [1, 3]
-    # Warm: the person and the public editions; the profile is cached.
-    with django_assert_num_queries(2):
+    # Warm: the whole response is cached.
+    with django_assert_num_queries(0):
         assert client.get("/api/people/alice/").json() == data

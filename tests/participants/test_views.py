@@ -46,23 +46,19 @@ def test_all_time_leaderboard_sums_public_editions(client):
     assert "1 Alice 4 2 8,000 2 bob 1 1 2,000" in page
 
 
-def test_leaderboard_query_count_does_not_grow_with_people(
-    client, django_assert_num_queries, scores_current
-):
+def test_leaderboard_query_count_does_not_grow_with_people(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["p0"])
-    scores_current()
-    # The edition, its tracks, whether its scores are current, the ranking with names and rewards.
-    with django_assert_num_queries(4):
+    # The results clock, the edition, its tracks, the board's size, its first page.
+    with django_assert_num_queries(5):
         client.get("/editions/1st/leaderboard/")
     for n in (1, 2):
         WorkFactory(task__track=track, contributors=[f"p{n}"])
-    scores_current()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/editions/1st/leaderboard/")
     assert len(response.context["page_obj"]) == 3
-    # Warm: the board comes from the cache.
-    with django_assert_num_queries(2):
+    # Warm: the whole page comes from the cache.
+    with django_assert_num_queries(0):
         client.get("/editions/1st/leaderboard/")
 
 
@@ -129,25 +125,20 @@ def test_profile_hides_draft_editions(client):
     assert ("Public one" in page, "Draft one" in page) == (True, False)
 
 
-def test_profile_query_count_does_not_grow_with_work(
-    client, django_assert_num_queries, scores_current
-):
+def test_profile_query_count_does_not_grow_with_work(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["alice"])
-    scores_current()
-    # person, editions, contributions, mentored tasks, certificates, whether the scores are
-    # current, ranks per edition, whether the public editions' scores are current, the person's
-    # all-time totals and reward, how many people rank before them
-    with django_assert_num_queries(10):
+    # the results clock, person, editions, contributions, mentored tasks, certificates, the
+    # person's line and rank on each edition's board, their all-time line and rank
+    with django_assert_num_queries(8):
         client.get("/people/alice/")
     for _ in range(2):
         WorkFactory(task__track=track, contributors=["alice"])
-    scores_current()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get("/people/alice/")
     assert len(response.context["profile"].editions[0].tracks[0][1]) == 3
-    # Warm: the person and the editions; the profile comes from the cache.
-    with django_assert_num_queries(2):
+    # Warm: the whole page comes from the cache.
+    with django_assert_num_queries(0):
         client.get("/people/alice/")
 
 
@@ -170,12 +161,12 @@ def test_honour_roll_lists_completed_work_per_track(client, seventh):
 def test_honour_roll_query_count_does_not_grow(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     WorkFactory(task__track=track, contributors=["a"])
-    # the edition, the works, their contributions with people
-    with django_assert_num_queries(3):
+    # the results clock, the edition, the works, their contributions with people
+    with django_assert_num_queries(4):
         client.get("/editions/1st/honour-roll/")
     for login in ("b", "c"):
         WorkFactory(task__track=track, contributors=[login])
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get("/editions/1st/honour-roll/")
 
 
@@ -213,12 +204,12 @@ def test_leaderboard_pages_keep_the_track_filter(client, seventh, monkeypatch):
     assert 'href="?track=fundable&amp;page=3" rel="next"' in html
 
 
-def test_a_warm_leaderboard_serves_its_table_from_the_cache(client, django_assert_num_queries):
+def test_a_warm_leaderboard_is_served_whole_from_the_cache(client, django_assert_num_queries):
     track = TrackFactory(edition__number=1, edition__slug="1st")
     work = WorkFactory(task__track=track, task__stars=1, contributors=["alice"])
     client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="en")
 
-    with django_assert_num_queries(2):  # the edition and its tracks
+    with django_assert_num_queries(0):
         page = text(client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "1 alice 1 1 2,000" in page
     assert "排名" in text(client.get("/editions/1st/leaderboard/", HTTP_ACCEPT_LANGUAGE="zh-hans"))

@@ -920,6 +920,12 @@ def test_rejection_lists_its_errors_as_lines(edition):
 # Queries --------------------------------------------------------------------------------------
 
 
+# Refreshing the scores of up to 500 people: a savepoint, lock the people, count their rows per
+# board, delete them, insert track, edition and the two kinds of all-time rows, count again,
+# create missing boards, lock the boards, move their sizes, release the savepoint.
+SCORE_REFRESH_QUERIES = 13
+
+
 def many_rows(count):
     """Rows of every kind: new tracks, directions, people, mentors, teams and contributors."""
     tracks = ["individual", "camp", "fundable", "优秀稿件征集与传播"]
@@ -946,8 +952,9 @@ def test_import_takes_the_same_number_of_queries_whatever_the_number_of_rows(
 
     # A savepoint, seven loads (people, directions, tracks, tasks, mentors, works,
     # contributions), seven bulk inserts, the edition's results version (which editions, then
-    # their version), the savepoint's release.
-    with django_assert_num_queries(18):
+    # their version), the results clock, the savepoint's release; and the scores of the people
+    # named (SCORE_REFRESH_QUERIES, the same for up to 500 people).
+    with django_assert_num_queries(19 + SCORE_REFRESH_QUERIES):
         import_tasks(data, "tasks.csv", edition)
     with django_assert_num_queries(9):
         report = import_tasks(data, "tasks.csv", edition)
@@ -962,9 +969,10 @@ def test_update_takes_one_query_per_kind_of_change(edition):
         report = import_tasks(csv_file(*rows), "tasks.csv", edition)
 
     assert (report.tasks, report.works) == (counts(updated=20), counts(updated=20))
-    # The nine loads and savepoints of a second import, two updates (tasks, works), and the
-    # results version (which editions, then their version).
-    assert len(queries) == 9 + 2 + 2
+    # The nine loads and savepoints of a second import, two updates (tasks, works), the results
+    # version (which editions, then their version), the results clock, the people on the
+    # changed works and tasks, and their scores.
+    assert len(queries) == 9 + 2 + 2 + 1 + 2 + SCORE_REFRESH_QUERIES
 
 
 def results_version(edition):
