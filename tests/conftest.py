@@ -1,10 +1,20 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import Client
 
+from hackathon.clock import clock_moved
+from hackathon.models import Edition
+from participants.models import Participant
+from participants.scores import rebuild_all
+from tasks.models import Contribution, Direction, Task, Work
 from tests.factories import UserFactory
 from tests.seventh import build_seventh_edition
+from tracks.models import Milestone, Track
+
+Mentor = Task.mentors.through
 
 PASSWORD = "correct horse battery staple"
 
@@ -31,10 +41,48 @@ def organizer_client(organizer):
     return client
 
 
+# What build_seventh_edition() writes, in the order its rows can be inserted.
+SEVENTH_MODELS = [
+    Direction,
+    Participant,
+    Edition,
+    Track,
+    Milestone,
+    Task,
+    Mentor,
+    Work,
+    Contribution,
+]
+
+
+@pytest.fixture(scope="session")
+def seventh_rows(django_db_setup, django_db_blocker):
+    """The 7th edition, built once per session through the models (every signal, every score
+    refresh), then kept as rows and rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        build_seventh_edition()
+        rows = {model: list(model.objects.order_by("pk").values()) for model in SEVENTH_MODELS}
+        transaction.set_rollback(True)
+    return rows
+
+
 @pytest.fixture
-def seventh(db):
-    """An edition shaped like the seed post's 7th (see tests/seventh.py)."""
-    return build_seventh_edition()
+def seventh(db, seventh_rows):
+    """An edition shaped like the seed post's 7th (see tests/seventh.py): its rows inserted as
+    they were built, its scores rebuilt, the results clock moved."""
+    for model, rows in seventh_rows.items():
+        # The standard directions are there already (a data migration).
+        model.objects.bulk_create(
+            [model(**row) for row in rows], ignore_conflicts=model is Direction
+        )
+    statements = connection.ops.sequence_reset_sql(no_style(), SEVENTH_MODELS)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    rebuild_all()
+    clock_moved()
+    return Edition.objects.get(slug="7th")
 
 
 @pytest.fixture(autouse=True)

@@ -192,7 +192,9 @@ def test_ranking_one_person_alone_agrees_with_the_whole_board_for_everybody(seve
     alone = [board.standing_of(row.participant_id) for row in rows]
 
     assert alone == rows
-    sevens = [(row.rank, row.login) for row in rows if row.login.lower().startswith(("dated", "und"))]
+    sevens = [
+        (row.rank, row.login) for row in rows if row.login.lower().startswith(("dated", "und"))
+    ]
     assert sevens[0][0] == sevens[1][0] < sevens[2][0]
     assert [login for _, login in sevens] == ["dated", "Dated-Too", "undated"]
 

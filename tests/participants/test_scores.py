@@ -142,6 +142,7 @@ def test_a_change_of_results_is_in_the_scores_at_once():
     edition = EditionFactory(yuan_per_star=2000)
     track = TrackFactory(edition=edition)
     WorkFactory(task__track=track, task__stars=1, contributors=["alice"])
+
     def track_rows():
         return Score.objects.on_board(board_name(track=track))
 
