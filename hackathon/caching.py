@@ -11,6 +11,7 @@ its 200 stored (streamed exports are validated, not stored). Every response says
 language's inputs, so a CDN or proxy in front can keep and revalidate it.
 
 Signed-in users (organizers preview drafts) are never served from nor stored into the cache.
+Anonymous reads go to the read replica when there is one (hackathon/routers.py).
 Nothing is ever deleted from it: when the results change the clock moves, and the old entries
 are no longer asked for.
 """
@@ -26,6 +27,7 @@ from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
 from hackathon.clock import current_clock
+from hackathon.routers import public_read
 
 # Parameter values longer than this are passed to the view unstored (it says what is wrong).
 MAX_VALUE_LENGTH = 200
@@ -91,6 +93,31 @@ def _stored(key):
     return response
 
 
+def _public_response(view, request, params, *args, **kwargs):
+    query, storable = canonical_query(request.GET, params)
+    request.GET = query
+    key = response_key(request, query)
+    etag = f'"{key}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        return _validators(HttpResponseNotModified(), etag)
+    response = _stored(key) if storable else None
+    if response is None:
+        response = view(request, *args, **kwargs)
+        if response.streaming:
+            # A streamed export reads its rows after the view returns: from the replica too.
+            response.streaming_content = _read_publicly(response.streaming_content)
+        if response.status_code != 200:
+            return response
+        if storable:
+            _store(key, response)
+    return _validators(response, etag)
+
+
+def _read_publicly(chunks):
+    with public_read():
+        yield from chunks
+
+
 def public_response(*params):
     """Serve the view's anonymous GETs from the whole-response cache (see the module's text).
     ``params`` are the query parameters the view reads; the view sees only those."""
@@ -100,20 +127,8 @@ def public_response(*params):
         def wrapped(request, *args, **kwargs):
             if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
-            query, storable = canonical_query(request.GET, params)
-            request.GET = query
-            key = response_key(request, query)
-            etag = f'"{key}"'
-            if etag in parse_etags(request.headers.get("If-None-Match", "")):
-                return _validators(HttpResponseNotModified(), etag)
-            response = _stored(key) if storable else None
-            if response is None:
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200:
-                    return response
-                if storable:
-                    _store(key, response)
-            return _validators(response, etag)
+            with public_read():
+                return _public_response(view, request, params, *args, **kwargs)
 
         return wrapped
 

@@ -111,6 +111,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Leaderboards and figures sort tens of thousands of rows: let them sort in memory.
     work_mem = os.environ.get("PG_WORK_MEM", "32MB").strip()
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
+# A read replica of the primary for the public pages (hackathon/routers.py), when set.
+REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["hackathon.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
