@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test lint format bench bench-import bench-exports install
 
@@ -38,18 +38,17 @@ format: install
 ## Time an import of 50,000 generated rows (see the README)
 bench-import: install
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py bench_import
+	DEV_TOOLS=true $(BIN)/python manage.py bench_import
 
-## Time the public pages on a generated history of 20 editions (a PostgreSQL database of its own;
-## --load needs wrk: apt-get install wrk)
+## Time the results pipeline (one change, cold and warm pages, gunicorn + wrk) on generated
+## histories of 5,000 to 1,000,000 pieces of work, each in a PostgreSQL database of its own
+## (bench_w<size>, kept for the next run); needs wrk: apt-get install wrk
 bench: install
-	psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE bench" 2>/dev/null || true
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py bench_pages --load
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEV_TOOLS=true $(BIN)/python manage.py bench_pipeline --load $(BENCH_ARGS)
 
 ## Time the exports on 20,000 certificates (a PostgreSQL database of its own)
 BENCH_EXPORTS_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_exports
 bench-exports: install
 	psql "$(dir $(BENCH_EXPORTS_DATABASE_URL))postgres" -qc "CREATE DATABASE bench_exports" 2>/dev/null || true
 	DATABASE_URL=$(BENCH_EXPORTS_DATABASE_URL) $(BIN)/python manage.py migrate --no-input
-	DATABASE_URL=$(BENCH_EXPORTS_DATABASE_URL) $(BIN)/python manage.py bench_exports
+	DATABASE_URL=$(BENCH_EXPORTS_DATABASE_URL) DEV_TOOLS=true $(BIN)/python manage.py bench_exports

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "participants",
     "tasks",
 ]
+# Development tools (data generators, benchmarks): never in production unless asked for.
+DEV_TOOLS = envbool("DEV_TOOLS", DEBUG)
+if DEV_TOOLS:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

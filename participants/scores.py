@@ -16,7 +16,7 @@ Each board's size (``ScoreBoard``) moves by what the refresh added and removed, 
 counted without counting its rows.
 
 Edition-wide changes (the CNY per star, publishing or hiding an edition) rebuild that edition
-and the all-time boards (``rebuild_edition``); ``manage.py rebuild_scores`` rebuilds everything,
+and the all-time boards (``rebuild_editions``); ``manage.py rebuild_scores`` rebuilds everything,
 to repair rows written outside the app (raw SQL). Reads never write: they read the rows as they
 are (participants/leaderboard.py).
 """
@@ -350,24 +350,23 @@ def _rebuild_all_time(using):
     _insert_all_time(using)
 
 
-def rebuild_edition(edition_id, using=None):
-    """Rebuild an edition's boards and the all-time boards: for a change that touches everybody
-    in the edition (its CNY per star, its publication)."""
+def rebuild_editions(edition_ids, using=None):
+    """Rebuild these editions' boards and the all-time boards: for a change that touches
+    everybody in an edition (its CNY per star, its publication, a bulk load)."""
     using = using or router.db_for_write(Score)
+    edition_ids = sorted(set(edition_ids))
     with transaction.atomic(using=using):
         _lock_scores(using)
-        old_boards = set(
-            Score.objects.using(using)
-            .filter(edition_id=edition_id)
-            .values_list("board", flat=True)
-            .distinct()
-        )
-        Score.objects.using(using).filter(edition_id=edition_id).delete()
-        if Edition.objects.using(using).filter(pk=edition_id).exists():
+        rows = Score.objects.using(using).filter(edition_id__in=edition_ids)
+        old_boards = set(rows.values_list("board", flat=True).distinct())
+        rows.delete()
+        for edition_id in (
+            Edition.objects.using(using).filter(pk__in=edition_ids).values_list("pk", flat=True)
+        ):
             _insert_edition(using, edition_id)
         _rebuild_all_time(using)
         ScoreBoard.objects.using(using).filter(name__in=old_boards).delete()
-        _recount(using, Q(edition_id=edition_id) | Q(edition__isnull=True))
+        _recount(using, Q(edition_id__in=edition_ids) | Q(edition__isnull=True))
 
 
 def rebuild_all(using=None):
@@ -397,8 +396,7 @@ def keep_scores(sender, edition_ids, using, people=None, renamed=(), everyone=Fa
     """Keep the scores of a change to the results, in the writer's transaction: the given
     people's rows, or (``everyone``) the editions' whole boards."""
     if everyone:
-        for edition_id in edition_ids:
-            rebuild_edition(edition_id, using=using)
+        rebuild_editions(edition_ids, using=using)
     elif people:
         refresh_people(edition_ids, people, using=using)
     if renamed:

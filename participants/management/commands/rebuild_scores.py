@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hackathon.clock import clock_moved
 from hackathon.models import Edition
 from participants.models import Score, ScoreBoard
-from participants.scores import rebuild_all, rebuild_edition
+from participants.scores import rebuild_all, rebuild_editions
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 edition_id = Edition.objects.get(slug=edition).pk
             except Edition.DoesNotExist:
                 raise CommandError(f"There is no edition with the slug “{edition}”.") from None
-            rebuild_edition(edition_id)
+            rebuild_editions([edition_id])
         clock_moved()
         self.stdout.write(
             self.style.SUCCESS(

@@ -31,8 +31,8 @@ from participants.exports import (
     honour_roll_rows,
     leaderboard_rows,
 )
+from participants.leaderboard import edition_board
 from participants.models import Participant
-from participants.scores import scores_in
 from tasks.choices import WorkStatus
 from tasks.exports import TASK_HEADER, task_rows
 from tasks.filters import TaskFilter
@@ -86,12 +86,12 @@ class Command(BaseCommand):
             "leaderboard.csv": lambda: (
                 "csv",
                 LEADERBOARD_HEADER,
-                leaderboard_rows(scores_in(edition=edition)),
+                leaderboard_rows(edition_board(edition)),
             ),
             "leaderboard.json": lambda: (
                 "json",
                 LEADERBOARD_HEADER,
-                leaderboard_rows(scores_in(edition=edition)),
+                leaderboard_rows(edition_board(edition)),
             ),
             "honour-roll.csv": lambda: ("csv", HONOUR_ROLL_HEADER, honour_roll_rows(edition)),
             "tasks.csv": lambda: (
@@ -169,5 +169,7 @@ class Command(BaseCommand):
             Contribution(work=work, participant=person)
             for work, person in zip(works, persons, strict=True)
         )
+        # Bulk writes send no signal: the one call that bulk writers make.
+        Edition.objects.filter(pk=edition.pk).results_changed(everyone=True)
         issue_certificates(edition, issued_on=date(2025, 4, 1))
         return edition
