@@ -121,7 +121,7 @@ class Board:
         return self._size
 
     def rows(self):
-        return Score.objects.on_board(self.name).in_board_order().values_list(*COLUMNS)
+        return Score.objects.on_board(self.name).ranked().in_board_order().values_list(*COLUMNS)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -131,7 +131,25 @@ class Board:
             raise TypeError("A board is read between two positions: board[start:stop].")
         if stop <= start:
             return []
-        rows = list(self.rows()[start:stop])
+        if start == 0:
+            rows = list(self.rows()[:stop])
+        else:
+            # Where the page starts, read from the index alone; then the page from there.
+            first = (
+                Score.objects.on_board(self.name)
+                .ranked()
+                .in_board_order()
+                .values_list("rank_key", "login_ci")[start : start + 1]
+            )
+            first = next(iter(first), None)
+            if first is None:
+                return []
+            key, login_ci = first
+            rows = list(
+                self.rows()
+                .filter(rank_key__gte=key)
+                .exclude(rank_key=key, login_ci__lt=login_ci)[: stop - start]
+            )
         if not rows:
             return []
         # The first row's rank is 1 + the people ahead of it, whatever its position.
@@ -146,6 +164,7 @@ class Board:
         """The person's Standing on this board, or None: one query."""
         rows = (
             Score.objects.filter(board=self.name, participant=participant_id)
+            .ranked()
             .annotate(ahead=_ahead_count())
             .values_list(*COLUMNS, "ahead")
         )
@@ -160,7 +179,7 @@ def _ahead_count():
             Score.objects.filter(board=OuterRef("board"), rank_key__lt=OuterRef("rank_key"))
             .order_by()
             .values("board")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .values("n")
         ),
         Value(0),
@@ -185,6 +204,7 @@ def edition_ranks(participant, editions):
         return {}
     rows = (
         Score.objects.filter(board__in=boards, participant=participant.pk)
+        .ranked()
         .annotate(ahead=_ahead_count())
         .values_list("edition_id", "ahead", "points", "tasks_completed")
     )

@@ -139,18 +139,49 @@ class Certificate(models.Model):
         return self.revoked_at is None
 
 
+ALL_TIME = "all"
+
+
+def track_board(track_id):
+    return f"track:{track_id}"
+
+
+def edition_board_name(edition_id):
+    return f"edition:{edition_id}"
+
+
+def kind_board(kind):
+    return f"{ALL_TIME}:{kind}"
+
+
+def board_name(edition=None, track=None, kind=None):
+    """The board of a track, of an edition, or (neither) the all-time board, optionally of one
+    kind of track."""
+    if track is not None:
+        return track_board(track.pk)
+    if edition is not None:
+        return edition_board_name(edition.pk)
+    return kind_board(kind) if kind else ALL_TIME
+
+
 class ScoreQuerySet(models.QuerySet):
     def on_board(self, board):
         return self.filter(board=board)
 
+    def ranked(self):
+        """The lines of people with completed work: those a leaderboard lists (the others, who
+        took part without completing anything, have a rank_key of 0 or more)."""
+        return self.filter(rank_key__lt=0)
+
     def in_board_order(self):
         """The board's order: rank_key, then login ignoring case (the ``score_ranking`` index)."""
-        return self.order_by("rank_key", Lower("login"))
+        return self.order_by("rank_key", "login_ci")
 
 
 # rank_key packs the ranking rule into one integer that sorts ascending: more points first
 # (thousandths of a star), then more tasks, then the earlier day of the last completion (days
-# since 1970-01-01; no date sorts after every date). participants/scores.py writes it.
+# since 1970-01-01; no date sorts after every date). participants/scores.py writes it. It is
+# negative for everybody with a completed task, 0 or more for those without.
 RANK_POINTS_FACTOR = 10**10
 RANK_TASKS_FACTOR = 10**5
 RANK_NO_DAY = RANK_TASKS_FACTOR - 1
@@ -164,8 +195,9 @@ def rank_key(points, tasks_completed, last_completed_on):
 
 
 class Score(models.Model):
-    """A person's line on one leaderboard: their points, distinct tasks completed, latest
-    completion and reward, summed from their completed work (participants/scores.py).
+    """A person's line on one board: their points, distinct tasks completed, latest completion
+    and reward, summed from their completed work (participants/scores.py). Everybody who took
+    part has a line; a leaderboard lists those with completed work (``ranked()``).
 
     Derived data, never edited by hand. ``board`` names the leaderboard: ``track:<id>``,
     ``edition:<id>``, ``all`` (every public edition) or ``all:<kind>`` (the public editions'
@@ -194,6 +226,9 @@ class Score(models.Model):
     # Copied from the person (a change to them updates their rows), so that a board is ranked
     # and listed without a join.
     login = models.CharField(_("GitHub login"), max_length=39)
+    # The login in lower case: the last key of the board's order, in its index (so that the
+    # position of a page is found from the index alone).
+    login_ci = models.CharField(_("GitHub login, lower case"), max_length=39)
     name = models.CharField(_("display name"), max_length=100, blank=True)
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=1)
     tasks_completed = models.PositiveIntegerField(_("tasks completed"))
@@ -216,7 +251,7 @@ class Score(models.Model):
         indexes = [
             # A page of a board, a person's rank (people ahead: rank_key smaller) and the
             # board's order are all ranges of this index.
-            models.Index("board", "rank_key", Lower("login"), name="score_ranking"),
+            models.Index(fields=["board", "rank_key", "login_ci"], name="score_ranking"),
         ]
 
     def __str__(self):
@@ -224,10 +259,12 @@ class Score(models.Model):
 
 
 class ScoreBoard(models.Model):
-    """How many people a leaderboard lists, kept with its Score rows."""
+    """How many people a leaderboard lists (``size``: those with completed work) and how many
+    took part (``people``), kept with its Score rows."""
 
     name = models.CharField(_("name"), max_length=40, primary_key=True)
-    size = models.PositiveIntegerField(_("people"), default=0)
+    size = models.PositiveIntegerField(_("people with completed work"), default=0)
+    people = models.PositiveIntegerField(_("people who took part"), default=0)
 
     class Meta:
         verbose_name = _("score board")

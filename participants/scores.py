@@ -21,6 +21,8 @@ to repair rows written outside the app (raw SQL). Reads never write: they read t
 are (participants/leaderboard.py).
 """
 
+from decimal import Decimal
+
 from django.db import connections, router, transaction
 from django.db.models import (
     Case,
@@ -38,48 +40,30 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models.functions import Cast, Coalesce, Concat, Lower
 from django.dispatch import receiver
 
 from hackathon.models import Edition
 from hackathon.signals import results_changed
-from participants.models import (
+from participants.models import (  # noqa: F401 (board names, used through this module)
+    ALL_TIME,
     RANK_NO_DAY,
     RANK_POINTS_FACTOR,
     RANK_TASKS_FACTOR,
     Participant,
     Score,
     ScoreBoard,
+    board_name,
+    edition_board_name,
+    kind_board,
+    track_board,
 )
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression, reward_expression
 
-ALL_TIME = "all"
 # People refreshed per statement: keeps IN lists under SQLite's parameter limit.
 PEOPLE_CHUNK = 500
-
-
-def track_board(track_id):
-    return f"track:{track_id}"
-
-
-def edition_board_name(edition_id):
-    return f"edition:{edition_id}"
-
-
-def kind_board(kind):
-    return f"{ALL_TIME}:{kind}"
-
-
-def board_name(edition=None, track=None, kind=None):
-    """The board of a track, of an edition, or (neither) the all-time board, optionally of one
-    kind of track."""
-    if track is not None:
-        return track_board(track.pk)
-    if edition is not None:
-        return edition_board_name(edition.pk)
-    return kind_board(kind) if kind else ALL_TIME
 
 
 def counted_contributions(editions=None, edition=None, track=None, kind=None):
@@ -135,6 +119,7 @@ SCORE_COLUMNS = [
     "track_id",
     "participant_id",
     "login",
+    "login_ci",
     "name",
     "points",
     "tasks_completed",
@@ -144,9 +129,12 @@ SCORE_COLUMNS = [
 
 
 def track_rows(edition_id, people=None):
-    """The rows of the edition's track boards, summed from its counted contributions (of the
-    given people only, when given)."""
-    contributions = counted_contributions(edition=edition_id)
+    """The rows of the edition's track boards: one per person on a published task of the track,
+    summed from their counted contributions (of the given people only, when given)."""
+    contributions = Contribution.objects.filter(
+        work__task__withdrawn=False, work__task__track__edition=edition_id
+    )
+    done = Q(work__status=WorkStatus.COMPLETED)
     if people is not None:
         contributions = contributions.filter(participant__in=people)
     return (
@@ -156,13 +144,18 @@ def track_rows(edition_id, people=None):
             v_track_id=F("work__task__track"),
             v_participant_id=F("participant"),
             v_login=F("participant__login"),
+            v_login_ci=Lower("participant__login"),
             v_name=F("participant__name"),
         )
         .annotate(
-            v_points=Sum(points_expression("work__")),
-            v_tasks_completed=Count("work__task", distinct=True),
-            v_last_completed_on=Max("work__completed_on"),
-            v_reward=Sum(share_expression()),
+            v_points=Coalesce(
+                Sum(points_expression("work__"), filter=done),
+                Value(Decimal(0)),
+                output_field=DecimalField(max_digits=10, decimal_places=1),
+            ),
+            v_tasks_completed=Count("work__task", distinct=True, filter=done),
+            v_last_completed_on=Max("work__completed_on", filter=done),
+            v_reward=Sum(share_expression(), filter=done),
         )
     )
 
@@ -176,6 +169,7 @@ def summed_rows(scores, **group):
             **group,
             v_participant_id=F("participant"),
             v_login=F("login"),
+            v_login_ci=F("login_ci"),
             v_name=F("name"),
         )
         .annotate(
@@ -268,29 +262,37 @@ def _insert_all_time(using, people=None):
 
 
 def _sizes(scores):
-    return dict(scores.order_by().values_list("board").annotate(n=Count("pk")))
+    """{board: (people with completed work, people)} over the given rows."""
+    rows = (
+        scores.order_by()
+        .values("board")
+        .annotate(size=Count("pk", filter=Q(rank_key__lt=0)), people=Count("*"))
+        .values_list("board", "size", "people")
+    )
+    return {board: (size, people) for board, size, people in rows}
 
 
 def _move_sizes(using, before, after):
-    """Move each board's size by the rows it gained or lost, in one UPDATE (after locking the
+    """Move each board's counts by the rows it gained or lost, in one UPDATE (after locking the
     board rows in name order, so that two writers never wait for each other in a cycle)."""
-    deltas = {
-        board: after.get(board, 0) - before.get(board, 0)
-        for board in sorted(before.keys() | after.keys())
-    }
-    deltas = {board: delta for board, delta in deltas.items() if delta}
+    deltas = {}
+    for board in sorted(before.keys() | after.keys()):
+        old, new = before.get(board, (0, 0)), after.get(board, (0, 0))
+        if old != new:
+            deltas[board] = (new[0] - old[0], new[1] - old[1])
     if not deltas:
         return
     boards = ScoreBoard.objects.using(using)
     boards.bulk_create([ScoreBoard(name=name) for name in deltas], ignore_conflicts=True)
     list(boards.filter(name__in=deltas).order_by("name").select_for_update().values("name"))
-    boards.filter(name__in=deltas).update(
-        size=F("size")
-        + Case(
-            *(When(name=name, then=Value(delta)) for name, delta in deltas.items()),
+
+    def moved(field, index):
+        return F(field) + Case(
+            *(When(name=name, then=Value(delta[index])) for name, delta in deltas.items()),
             default=Value(0),
         )
-    )
+
+    boards.filter(name__in=deltas).update(size=moved("size", 0), people=moved("people", 1))
 
 
 def refresh_people(edition_ids, people, using=None):
@@ -330,7 +332,7 @@ def _recount(using, boards):
         Q(name__startswith=f"{ALL_TIME}") | Q(name__in=counts)
     ).delete()
     ScoreBoard.objects.using(using).bulk_create(
-        [ScoreBoard(name=name, size=size) for name, size in counts.items()]
+        [ScoreBoard(name=name, size=size, people=people) for name, (size, people) in counts.items()]
     )
 
 
@@ -388,7 +390,7 @@ def rename_people(people, using=None):
     for person in Participant.objects.using(using).filter(pk__in=people).only("login", "name"):
         Score.objects.using(using).filter(participant=person).exclude(
             login=person.login, name=person.name
-        ).update(login=person.login, name=person.name)
+        ).update(login=person.login, login_ci=person.login.lower(), name=person.name)
 
 
 @receiver(results_changed, dispatch_uid="participants.scores.keep_scores")

@@ -154,12 +154,7 @@ class TaskAdmin(admin.ModelAdmin):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return (
-            super()
-            .get_queryset(request)
-            .with_progress()
-            .annotate(work_count=Coalesce(Subquery(works), 0))
-        )
+        return super().get_queryset(request).annotate(work_count=Coalesce(Subquery(works), 0))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "track":

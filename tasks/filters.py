@@ -31,7 +31,7 @@ SORTS = {
 
 
 def status_slug(task):
-    """The readable status of a task annotated by TaskQuerySet.with_progress()."""
+    """The readable status of a task (its stored progress)."""
     return STATUS_SLUGS[TaskProgress(task.progress)]
 
 
@@ -90,7 +90,7 @@ class TaskFilter(django_filters.FilterSet):
     """Filters an edition's published tasks: ``TaskFilter(request.GET, queryset, edition=edition)``.
 
     The queryset defaults to every task; it is narrowed to the edition's published tasks and
-    annotated with ``progress`` here, whatever the caller passes.
+    sorted in the default order here, whatever the caller passes.
     """
 
     track = django_filters.ChoiceFilter(
@@ -139,8 +139,6 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, edition, **kwargs):
         queryset = Task.objects.all() if queryset is None else queryset
         queryset = queryset.for_edition(edition).published()
-        if "progress" not in queryset.query.annotations:
-            queryset = queryset.with_progress()
         super().__init__(data, queryset.order_by(*DEFAULT_ORDER), **kwargs)
         self.edition = edition
         for name in ("track", "batch", "direction"):

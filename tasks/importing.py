@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from participants.models import Participant, parse_logins, validate_login
+from tasks import tally
 from tasks.choices import Grade, WorkStatus
 from tasks.models import (
     Contribution,
@@ -913,6 +914,8 @@ class Writer:
             # whose scores the file touched (everybody in the edition when that is most of it).
             people = self.touched_people()
             everyone = len(people) > REFRESH_PEOPLE_LIMIT
+            if not everyone:  # everyone: results_changed() recounts them
+                tally.recount_edition(self.edition.pk)
             type(self.edition).objects.filter(pk=self.edition.pk).results_changed(
                 people=() if everyone else people, everyone=everyone
             )

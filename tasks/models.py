@@ -2,11 +2,11 @@ import re
 
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower, Replace
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
-from tasks.choices import SUBMITTED_STATUSES, Grade, TaskProgress, WorkStatus
+from tasks.choices import Grade, TaskProgress, WorkStatus
 
 CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                   "八": 8, "九": 9}  # fmt: skip
@@ -72,25 +72,6 @@ class TaskQuerySet(models.QuerySet):
     def for_edition(self, edition):
         return self.filter(track__edition=edition)
 
-    def with_progress(self):
-        """Annotate ``progress`` (a TaskProgress) from the task's furthest piece of work."""
-        furthest = (
-            Work.objects.filter(task=OuterRef("pk"))
-            .order_by()
-            .values("task")
-            .annotate(
-                furthest=Max(
-                    Case(
-                        When(status=WorkStatus.COMPLETED, then=Value(TaskProgress.COMPLETED)),
-                        When(status__in=SUBMITTED_STATUSES, then=Value(TaskProgress.SUBMITTED)),
-                        default=Value(TaskProgress.CLAIMED),
-                    )
-                )
-            )
-            .values("furthest")
-        )
-        return self.annotate(progress=Coalesce(Subquery(furthest), Value(TaskProgress.OPEN)))
-
 
 class Task(models.Model):
     track = models.ForeignKey(
@@ -136,6 +117,13 @@ class Task(models.Model):
         default=False,
         help_text=_("A withdrawn task leaves every figure, leaderboard and certificate."),
     )
+    progress = models.PositiveSmallIntegerField(
+        _("progress"),
+        choices=TaskProgress.choices,
+        default=TaskProgress.OPEN,
+        editable=False,
+        help_text=_("How far its furthest piece of work got; kept by tasks/tally.py."),
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -159,12 +147,20 @@ class Task(models.Model):
                 name="task_stars_in_range",
             ),
         ]
+        indexes = [models.Index(fields=["track", "progress"], name="task_track_progress")]
 
     def __str__(self):
         return f"{self.code} {self.title}"
 
     def save(self, *args, **kwargs):
         self.position = code_position(self.code)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # progress is the writer's (tasks/tally.py): a save never writes back a stale copy.
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "progress"
+            ]
         super().save(*args, **kwargs)
 
 
@@ -327,3 +323,40 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.participant} · {self.work}"
+
+
+class TaskTally(models.Model):
+    """The task figures of one track and direction, kept by whoever changes a task or its work
+    (tasks/tally.py): published tasks, those with a submission, those completed. The figures of
+    a track, an edition and the board by direction are sums of these rows (tasks/stats.py)."""
+
+    track = models.ForeignKey(
+        "tracks.Track", on_delete=models.CASCADE, related_name="+", verbose_name=_("track")
+    )
+    direction = models.ForeignKey(
+        Direction,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        verbose_name=_("direction"),
+    )
+    published = models.PositiveIntegerField(_("tasks published"), default=0)
+    submitted = models.PositiveIntegerField(_("tasks submitted"), default=0)
+    completed = models.PositiveIntegerField(_("tasks completed"), default=0)
+
+    class Meta:
+        verbose_name = _("task tally")
+        verbose_name_plural = _("task tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["track", "direction"], name="task_tally_one_per_track_and_direction"
+            ),
+            models.UniqueConstraint(
+                fields=["track"],
+                condition=Q(direction__isnull=True),
+                name="task_tally_one_per_track_without_direction",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.track_id}/{self.direction_id}: {self.published}"

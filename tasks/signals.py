@@ -17,7 +17,10 @@ from django.dispatch import receiver
 
 from hackathon.clock import clock_moved
 from hackathon.models import Edition
+from hackathon.signals import results_changed
 from participants.models import Certificate, Participant
+from tasks import tally
+from tasks.choices import TaskProgress
 from tasks.models import Contribution, Direction, Task, Work
 from tracks.models import Milestone, Track
 
@@ -26,7 +29,7 @@ from tracks.models import Milestone, Track
 REMEMBERED = {
     Edition: ["yuan_per_star", "is_public"],
     Track: ["edition_id", "kind"],
-    Task: ["track__edition_id", "track_id", "stars", "withdrawn"],
+    Task: ["track__edition_id", "track_id", "direction_id", "stars", "withdrawn", "progress"],
     Work: ["task__track__edition_id", "task_id", "status", "grade", "reward", "completed_on"],
     Participant: ["login", "name"],
 }
@@ -103,6 +106,14 @@ def _contributors(**filters):
 @receiver(post_save, sender=Task)
 def task_saved(sender, instance, created, **kwargs):
     before = _before(instance)
+    progress = before.get("progress", TaskProgress.OPEN)  # a save never changes it
+    tally.task_moved(
+        (before["track_id"], before["direction_id"], before["withdrawn"], progress)
+        if before
+        else None,
+        (instance.track_id, instance.direction_id, instance.withdrawn, progress),
+        kwargs.get("using", "default"),
+    )
     people = ()
     if _differs(instance, before, ["track_id", "stars", "withdrawn"]):
         people = _contributors(work__task=instance.pk)
@@ -114,12 +125,22 @@ def task_saved(sender, instance, created, **kwargs):
 
 @receiver(post_delete, sender=Task)
 def task_deleted(sender, instance, **kwargs):
+    # A task with work cannot be deleted: it was open.
+    tally.task_moved(
+        (instance.track_id, instance.direction_id, instance.withdrawn, TaskProgress.OPEN),
+        None,
+        kwargs.get("using", "default"),
+    )
     _changed(Edition.objects.filter(tracks=instance.track_id))
 
 
 @receiver(post_save, sender=Work)
 def work_saved(sender, instance, created, **kwargs):
     before = _before(instance)
+    using = kwargs.get("using", "default")
+    tally.refresh_progress(instance.task_id, using)
+    if before and before["task_id"] != instance.task_id:
+        tally.refresh_progress(before["task_id"], using)
     people = ()
     if _differs(instance, before, ["task_id", "status", "grade", "reward", "completed_on"]):
         people = _contributors(work=instance.pk)
@@ -134,6 +155,7 @@ def work_saved(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=Work)
 def work_deleted(sender, instance, **kwargs):
     # Its contributions went first, each refreshing its person.
+    tally.refresh_progress(instance.task_id, kwargs.get("using", "default"))
     _changed(Edition.objects.filter(tracks__tasks=instance.task_id))
 
 
@@ -185,3 +207,11 @@ def certificate_changed(sender, instance, **kwargs):
 def direction_changed(sender, instance, **kwargs):
     # Directions are shared by editions: their names are on every edition's board and filter.
     _changed(Edition.objects.filter(tracks__tasks__direction=instance.pk).distinct())
+
+
+@receiver(results_changed, dispatch_uid="tasks.signals.recount_tallies")
+def recount_tallies(sender, edition_ids, using, everyone=False, **kwargs):
+    """A change that touches everybody in an edition (a bulk load) recounts its task figures."""
+    if everyone:
+        for edition_id in edition_ids:
+            tally.recount_edition(edition_id, using)

@@ -1,33 +1,28 @@
-"""The figures of DESIGN.md, computed in the database: one aggregate query per call.
-
-Pages, the API, exports and the admin all read figures from here; nothing else computes them.
+"""The figures, read from the rows the writers keep: pages, the API, exports and the admin all
+read them from here; nothing else computes them.
 
 - tasks_published: tasks that were not withdrawn;
 - tasks_submitted: published tasks with a piece of work past "claimed" (rejected included);
 - tasks_completed: published tasks with a completed piece of work;
 - participants: distinct people on any piece of work of a published task;
 - developers_completed: distinct people on a completed piece of work.
+
+The task counts are sums of TaskTally rows (one per track and direction, tasks/tally.py); the
+people counts are the sizes of the track's or edition's board (participants.ScoreBoard, kept
+with the score rows by participants/scores.py): a person in two tracks is one line on the
+edition's board, so they count once. Each figure is one small read, whatever the size.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Coalesce
 
-from tasks.choices import GRADE_STARS, SUBMITTED_STATUSES, WorkStatus
-from tasks.models import Task
+from participants.models import ScoreBoard, edition_board_name, track_board
+from tasks.choices import GRADE_STARS
+from tasks.models import TaskTally
 from tracks.models import Milestone
-
-FIGURE_NAMES = [
-    "tasks_published",
-    "tasks_submitted",
-    "tasks_completed",
-    "completion_rate",
-    "submission_rate",
-    "participants",
-    "developers_completed",
-]
 
 
 @dataclass(frozen=True)
@@ -55,8 +50,18 @@ class Figures:
     def submission_percent(self):
         return whole_percent(self.tasks_submitted, self.tasks_published)
 
-    def as_dict(self):
-        return {name: getattr(self, name) for name in FIGURE_NAMES}
+    def __add__(self, other):
+        """The task counts added (the people counts are not additive: see with_people)."""
+        return Figures(
+            self.tasks_published + other.tasks_published,
+            self.tasks_submitted + other.tasks_submitted,
+            self.tasks_completed + other.tasks_completed,
+        )
+
+    def with_people(self, counts):
+        """These figures with the people counts of a board: (with completed work, all)."""
+        developers, people = counts
+        return replace(self, participants=people, developers_completed=developers)
 
 
 def whole_percent(part, whole):
@@ -66,61 +71,30 @@ def whole_percent(part, whole):
     return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def figure_aggregates(prefix=""):
-    """The Count expressions of the figures, over tasks reached through ``prefix``."""
-    task = prefix
-    work = f"{prefix}works__"
-    person = f"{work}contributions__participant"
-    return {
-        "tasks_published": Count(f"{task}id", distinct=True),
-        "tasks_submitted": Count(
-            f"{task}id", filter=Q(**{f"{work}status__in": SUBMITTED_STATUSES}), distinct=True
-        ),
-        "tasks_completed": Count(
-            f"{task}id", filter=Q(**{f"{work}status": WorkStatus.COMPLETED}), distinct=True
-        ),
-        "participants": Count(person, distinct=True),
-        "developers_completed": Count(
-            person, filter=Q(**{f"{work}status": WorkStatus.COMPLETED}), distinct=True
-        ),
-    }
+def _tallied(tally):
+    return Figures(tally.published, tally.submitted, tally.completed)
 
 
-def _figures(row):
-    return Figures(**{name: row[name] for name in figure_aggregates()})
+def board_counts(boards):
+    """{board name: (people with completed work, people who took part)}; (0, 0) when empty."""
+    rows = ScoreBoard.objects.filter(name__in=boards).values_list("name", "size", "people")
+    counts = {name: (size, people) for name, size, people in rows}
+    return {name: counts.get(name, (0, 0)) for name in boards}
 
 
-def figures_for_tasks(tasks):
-    """Figures over a queryset of tasks (withdrawn ones are left out here)."""
-    return _figures(tasks.published().aggregate(**figure_aggregates()))
+def editions_figures(editions):
+    """{edition id: Figures} for several editions: two small reads."""
+    ids = [edition.pk for edition in editions]
+    sums = dict.fromkeys(ids, Figures())
+    for tally in TaskTally.objects.filter(track__edition__in=ids).select_related("track"):
+        sums[tally.track.edition_id] += _tallied(tally)
+    people = board_counts([edition_board_name(pk) for pk in ids])
+    return {pk: sums[pk].with_people(people[edition_board_name(pk)]) for pk in ids}
 
 
 def edition_figures(edition):
     """The edition's figures; a person in two tracks counts once."""
-    return figures_for_tasks(Task.objects.for_edition(edition))
-
-
-def figures_by(tasks, field):
-    """Figures of published tasks grouped by ``field``: {value of field: Figures}."""
-    rows = tasks.published().order_by().values(field).annotate(**figure_aggregates())
-    return {row[field]: _figures(row) for row in rows}
-
-
-def track_figures(edition, tracks=None):
-    """{track id: Figures} for every track of the edition, tracks without tasks included.
-
-    Pass the edition's tracks when the caller has them already, to save their query.
-    """
-    by_track = figures_by(Task.objects.for_edition(edition), "track")
-    tracks = edition.tracks.all() if tracks is None else tracks
-    return {track.pk: by_track.get(track.pk, Figures()) for track in tracks}
-
-
-def editions_figures(editions):
-    """{edition id: Figures} for several editions in one query."""
-    ids = [edition.pk for edition in editions]
-    by_edition = figures_by(Task.objects.filter(track__edition__in=ids), "track__edition")
-    return {pk: by_edition.get(pk, Figures()) for pk in ids}
+    return editions_figures([edition])[edition.pk]
 
 
 @dataclass(frozen=True)
@@ -133,34 +107,67 @@ class DirectionRow:
     figures: Figures
 
 
-def direction_board(tasks):
-    """The organizers' board per direction over a queryset of tasks, in the directions' order.
-
-    Tasks without a direction come last, under an empty name.
-    """
-    rows = (
-        tasks.published()
-        .order_by()
-        .values("direction", "direction__name", "direction__name_en", "direction__order")
-        .annotate(**figure_aggregates())
-    )
-    rows = sorted(
-        rows,
-        key=lambda row: (
-            row["direction"] is None,
-            row["direction__order"] or 0,
-            row["direction__name"] or "",
+def _direction_board(tallies):
+    """The board per direction from TaskTally rows, in the directions' order; tasks without a
+    direction come last, under an empty name."""
+    rows = {}
+    for tally in tallies:
+        if tally.published:
+            rows.setdefault(tally.direction_id, [tally.direction, Figures()])
+            rows[tally.direction_id][1] += _tallied(tally)
+    ordered = sorted(
+        rows.items(),
+        key=lambda item: (
+            item[0] is None,
+            item[1][0].order if item[1][0] else 0,
+            item[1][0].name if item[1][0] else "",
         ),
     )
     return [
         DirectionRow(
-            row["direction"],
-            row["direction__name"] or "",
-            row["direction__name_en"] or "",
-            _figures(row),
+            pk, direction.name if direction else "", direction.name_en if direction else "", figures
         )
-        for row in rows
+        for pk, (direction, figures) in ordered
     ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an edition's or a track's page and the edition API show: the figures, each track's
+    (an edition's), the board by direction."""
+
+    figures: Figures
+    tracks: list  # [(Track, Figures)] in the tracks' order
+    board: list  # [DirectionRow]
+
+
+def edition_summary(edition):
+    """The edition's summary, in three small reads (tracks, tallies, boards)."""
+    tracks = list(edition.tracks.all())
+    tallies = list(TaskTally.objects.filter(track__edition=edition).select_related("direction"))
+    people = board_counts([edition_board_name(edition.pk), *(track_board(t.pk) for t in tracks)])
+    by_track = {track.pk: Figures() for track in tracks}
+    for tally in tallies:
+        by_track[tally.track_id] += _tallied(tally)
+    total = sum(by_track.values(), Figures())
+    return Summary(
+        figures=total.with_people(people[edition_board_name(edition.pk)]),
+        tracks=[(t, by_track[t.pk].with_people(people[track_board(t.pk)])) for t in tracks],
+        board=_direction_board(tallies),
+    )
+
+
+def track_summary(track):
+    """A track's figures and board by direction, in two small reads."""
+    tallies = list(TaskTally.objects.filter(track=track).select_related("direction"))
+    figures = sum((_tallied(tally) for tally in tallies), Figures())
+    people = board_counts([track_board(track.pk)])[track_board(track.pk)]
+    return Summary(figures=figures.with_people(people), tracks=[], board=_direction_board(tallies))
+
+
+def track_figures(edition, tracks=None):
+    """{track id: Figures} for every track of the edition, tracks without tasks included."""
+    return {track.pk: figures for track, figures in edition_summary(edition).tracks}
 
 
 def milestone_counts(track):
@@ -198,24 +205,4 @@ def reward_expression(prefix=""):
             output_field=DecimalField(max_digits=12, decimal_places=2),
         ),
         output_field=DecimalField(max_digits=12, decimal_places=2),
-    )
-
-
-@dataclass(frozen=True)
-class EditionSummary:
-    """What the edition page and the edition API show: the figures, each track's, the board."""
-
-    figures: Figures
-    tracks: list  # [(Track, Figures)] in the tracks' order
-    board: list  # [DirectionRow]
-
-
-def edition_summary(edition):
-    """The edition's summary."""
-    tracks = list(edition.tracks.all())
-    by_track = track_figures(edition, tracks)
-    return EditionSummary(
-        figures=edition_figures(edition),
-        tracks=[(track, by_track[track.pk]) for track in tracks],
-        board=direction_board(Task.objects.for_edition(edition)),
     )

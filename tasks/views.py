@@ -58,7 +58,7 @@ def task_detail(request, slug, pk):
     works = Work.objects.annotate(effective_reward=reward_expression(""))
     mentors = Participant.objects.order_by(Lower("login"))
     tasks = (
-        with_works(Task.objects.for_edition(edition).published().with_progress(), works)
+        with_works(Task.objects.for_edition(edition).published(), works)
         .annotate(
             nominal_reward=ExpressionWrapper(
                 F("stars") * F("track__edition__yuan_per_star"),

@@ -9,7 +9,7 @@ from hackathon.clock import clock_moved
 from hackathon.models import Edition
 from participants.models import Participant
 from participants.scores import rebuild_all
-from tasks.models import Contribution, Direction, Task, Work
+from tasks.models import Contribution, Direction, Task, TaskTally, Work
 from tests.factories import UserFactory
 from tests.seventh import build_seventh_edition
 from tracks.models import Milestone, Track
@@ -49,6 +49,7 @@ SEVENTH_MODELS = [
     Track,
     Milestone,
     Task,
+    TaskTally,
     Mentor,
     Work,
     Contribution,

@@ -979,7 +979,7 @@ def make_certificates(count):
 @pytest.mark.parametrize(
     ("model", "make", "queries"),
     [
-        ("hackathon_edition", make_editions, 8),
+        ("hackathon_edition", make_editions, 9),  # figures: task tallies, then boards
         ("tracks_track", make_tracks, 8),
         ("tracks_milestone", make_milestones, 8),
         ("tasks_direction", make_directions, 7),

@@ -7,7 +7,7 @@ from hackathon.access import get_edition_or_404
 from hackathon.caching import public_response
 from participants.models import Participant
 from tasks.models import Contribution, Task, Work
-from tasks.stats import direction_board, figures_for_tasks, milestone_counts
+from tasks.stats import milestone_counts, track_summary
 from tracks.choices import TrackKind
 
 
@@ -16,11 +16,12 @@ def track_detail(request, slug, track):
     edition = get_edition_or_404(slug, request.user)
     track = get_object_or_404(edition.tracks, slug=track)
     tasks = Task.objects.filter(track=track)
+    summary = track_summary(track)
     context = {
         "edition": edition,
         "track": track,
-        "figures": figures_for_tasks(tasks),
-        "board": direction_board(tasks),
+        "figures": summary.figures,
+        "board": summary.board,
         "milestones": list(track.milestones.all()),
         "milestone_counts": milestone_counts(track),
     }

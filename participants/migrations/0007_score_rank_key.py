@@ -1,5 +1,4 @@
 from django.db import migrations, models
-from django.db.models.functions import Lower
 
 
 def forget_scores(apps, schema_editor):
@@ -24,7 +23,16 @@ class Migration(migrations.Migration):
                         max_length=40, primary_key=True, serialize=False, verbose_name="name"
                     ),
                 ),
-                ("size", models.PositiveIntegerField(default=0, verbose_name="people")),
+                (
+                    "size",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="people with completed work"
+                    ),
+                ),
+                (
+                    "people",
+                    models.PositiveIntegerField(default=0, verbose_name="people who took part"),
+                ),
             ],
             options={"verbose_name": "score board", "verbose_name_plural": "score boards"},
         ),
@@ -34,10 +42,16 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(default=0, verbose_name="rank key"),
             preserve_default=False,
         ),
+        migrations.AddField(
+            model_name="score",
+            name="login_ci",
+            field=models.CharField(
+                default="", max_length=39, verbose_name="GitHub login, lower case"
+            ),
+            preserve_default=False,
+        ),
         migrations.AddIndex(
             model_name="score",
-            index=models.Index(
-                models.F("board"), models.F("rank_key"), Lower("login"), name="score_ranking"
-            ),
+            index=models.Index(fields=["board", "rank_key", "login_ci"], name="score_ranking"),
         ),
     ]

@@ -144,12 +144,12 @@ def test_unknown_edition_is_not_found(client):
 
 def test_edition_list_query_count_does_not_grow_with_editions(client, django_assert_num_queries):
     EditionFactory(number=1, slug="1st")
-    # The results clock (then cached), the editions, their figures.
-    with django_assert_num_queries(3):
+    # The results clock (then cached), the editions, their task tallies, their boards' sizes.
+    with django_assert_num_queries(4):
         first = client.get("/api/editions/")
     for number in (2, 3):
         TaskFactory(track__edition=EditionFactory(number=number, slug=f"e{number}"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         third = client.get("/api/editions/")
     assert (len(first.json()), len(third.json())) == (1, 3)
 
@@ -157,13 +157,12 @@ def test_edition_list_query_count_does_not_grow_with_editions(client, django_ass
 def test_edition_detail_query_count_does_not_grow_with_tracks(client, django_assert_num_queries):
     edition = EditionFactory(number=1, slug="1st")
     TrackFactory(edition=edition)
-    # The results clock, the edition, then its summary: tracks, figures, each track's figures,
-    # the board.
-    with django_assert_num_queries(6):
+    # The results clock, the edition, then its summary: tracks, task tallies, boards' sizes.
+    with django_assert_num_queries(5):
         client.get("/api/editions/1st/")
     TrackFactory(edition=edition, kind=TrackKind.CAMP)
     TrackFactory(edition=edition, kind=TrackKind.OTHER, name="文章", slug="articles")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/api/editions/1st/")
     assert [track["slug"] for track in response.json()["tracks"]] == [
         "individual",

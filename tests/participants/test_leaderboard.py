@@ -137,12 +137,13 @@ def test_the_all_time_board_sums_over_public_editions_only():
     )
 
 
-def test_a_page_past_the_first_is_two_indexed_reads_whatever_its_length(
+def test_a_page_past_the_first_is_three_indexed_reads_whatever_its_length(
     seventh, django_assert_num_queries
 ):
     board = edition_board(seventh)
-    # The page's rows, then how many people rank before its first row.
-    with django_assert_num_queries(2):
+    # Where the page starts (from the index alone), its rows, how many people rank before its
+    # first row.
+    with django_assert_num_queries(3):
         rows = board[10:15]
     with django_assert_num_queries(1):
         first = board[0:3]

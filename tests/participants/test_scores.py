@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +23,9 @@ from participants.scores import (
     share_expression,
 )
 from tasks.choices import Grade, WorkStatus
-from tasks.models import Contribution, Task, Work
+from tasks.models import Contribution, Task, TaskTally, Work
 from tasks.stats import points_expression
+from tasks.tally import recount_all
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 from tests.seventh import build_seventh_edition
 
@@ -86,21 +87,40 @@ def everything():
         )
         for s in Score.objects.all()
     )
-    sizes = {board.name: board.size for board in ScoreBoard.objects.exclude(size=0)}
+    sizes = {
+        board.name: (board.size, board.people)
+        for board in ScoreBoard.objects.exclude(size=0, people=0)
+    }
     return rows, sizes
 
 
-def assert_same_as_a_rebuild():
-    kept = everything()
-    counted = dict(
-        Score.objects.order_by()
-        .values_list("board")
-        .annotate(n=Count("pk"))
-        .values_list("board", "n")
+def tallies():
+    """Every task's progress, and the task tallies that count something."""
+    return (
+        sorted(Task.objects.values_list("pk", "progress")),
+        sorted(
+            TaskTally.objects.exclude(published=0, submitted=0, completed=0).values_list(
+                "track_id", "direction_id", "published", "submitted", "completed"
+            ),
+            key=str,
+        ),
     )
-    assert kept[1] == counted  # every board's size is its number of rows
+
+
+def assert_same_as_a_rebuild():
+    kept, kept_tallies = everything(), tallies()
+    counted = {
+        board: (size, people)
+        for board, size, people in Score.objects.order_by()
+        .values("board")
+        .annotate(size=Count("pk", filter=Q(rank_key__lt=0)), people=Count("*"))
+        .values_list("board", "size", "people")
+    }
+    # Every board's counts are its rows with completed work, and all its rows.
+    assert {name: counts for name, counts in kept[1].items() if counts != (0, 0)} == counted
+    recount_all()
     rebuild_all()
-    assert everything() == kept
+    assert (everything(), tallies()) == (kept, kept_tallies)
 
 
 def lines(board):
@@ -108,8 +128,8 @@ def lines(board):
 
 
 def test_the_scores_of_the_seventh_sum_each_persons_completed_work_per_track(seventh):
-    edition_rows = Score.objects.on_board(board_name(edition=seventh))
-    track_rows = Score.objects.filter(edition=seventh, track__isnull=False)
+    edition_rows = Score.objects.on_board(board_name(edition=seventh)).ranked()
+    track_rows = Score.objects.filter(edition=seventh, track__isnull=False).ranked()
 
     assert score_table(track_rows) == summed_in_python(seventh)
     assert edition_rows.count() == 37  # the post's 37 developers, once each
@@ -129,11 +149,12 @@ def test_a_change_is_refreshed_with_the_same_queries_in_a_small_edition_or_the_s
 
     for work in (small, big):
         work.grade = Grade.EXCELLENT
-        # The row before the save, the save, the contributors, the edition (which, then its
-        # version), the results clock, and the refresh of their scores: a savepoint, lock the
-        # people, their rows per board, delete them, four inserts, their rows per board again
-        # (unchanged: no board's size moves), release.
-        with django_assert_num_queries(16):
+        # The row before the save, the save, the task and its furthest work (its progress is
+        # unchanged), the contributors, the edition (which, then its version), the results
+        # clock, and the refresh of their scores: a savepoint, lock the people, their rows per
+        # board, delete them, four inserts, their rows per board again (unchanged: no board's
+        # counts move), release.
+        with django_assert_num_queries(18):
             work.save()
     assert_same_as_a_rebuild()
 
@@ -144,7 +165,7 @@ def test_a_change_of_results_is_in_the_scores_at_once():
     WorkFactory(task__track=track, task__stars=1, contributors=["alice"])
 
     def track_rows():
-        return Score.objects.on_board(board_name(track=track))
+        return Score.objects.on_board(board_name(track=track)).ranked()
 
     assert score_table(track_rows()) == {
         (track.pk, "alice"): (Decimal("1.0"), 1, None, Decimal("2000.00"))
@@ -436,6 +457,6 @@ def test_concurrent_changes_to_one_person_both_land():
         thread.join(timeout=30)
 
     assert errors == []
-    track_rows = Score.objects.filter(edition=edition, track__isnull=False)
+    track_rows = Score.objects.filter(edition=edition, track__isnull=False).ranked()
     assert score_table(track_rows) == summed_in_python(edition)
     assert_same_as_a_rebuild()

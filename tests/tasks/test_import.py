@@ -924,6 +924,9 @@ def test_rejection_lists_its_errors_as_lines(edition):
 # board, delete them, insert track, edition and the two kinds of all-time rows, count again,
 # create missing boards, lock the boards, move their sizes, release the savepoint.
 SCORE_REFRESH_QUERIES = 13
+# Recounting an edition's task tallies: the tasks' progress, their tracks, the old tallies
+# deleted, the new ones counted, then inserted.
+TALLY_QUERIES = 5
 
 
 def many_rows(count):
@@ -952,9 +955,10 @@ def test_import_takes_the_same_number_of_queries_whatever_the_number_of_rows(
 
     # A savepoint, seven loads (people, directions, tracks, tasks, mentors, works,
     # contributions), seven bulk inserts, the edition's results version (which editions, then
-    # their version), the results clock, the savepoint's release; and the scores of the people
-    # named (SCORE_REFRESH_QUERIES, the same for up to 500 people).
-    with django_assert_num_queries(19 + SCORE_REFRESH_QUERIES):
+    # their version), the results clock, the savepoint's release; the task tallies recounted
+    # (TALLY_QUERIES); and the scores of the people named (SCORE_REFRESH_QUERIES, the same for
+    # up to 500 people).
+    with django_assert_num_queries(19 + TALLY_QUERIES + SCORE_REFRESH_QUERIES):
         import_tasks(data, "tasks.csv", edition)
     with django_assert_num_queries(9):
         report = import_tasks(data, "tasks.csv", edition)
@@ -971,8 +975,8 @@ def test_update_takes_one_query_per_kind_of_change(edition):
     assert (report.tasks, report.works) == (counts(updated=20), counts(updated=20))
     # The nine loads and savepoints of a second import, two updates (tasks, works), the results
     # version (which editions, then their version), the results clock, the people on the
-    # changed works and tasks, and their scores.
-    assert len(queries) == 9 + 2 + 2 + 1 + 2 + SCORE_REFRESH_QUERIES
+    # changed works and tasks, the task tallies, and their scores.
+    assert len(queries) == 9 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
 
 
 def results_version(edition):

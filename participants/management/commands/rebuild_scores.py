@@ -4,12 +4,14 @@ from hackathon.clock import clock_moved
 from hackathon.models import Edition
 from participants.models import Score, ScoreBoard
 from participants.scores import rebuild_all, rebuild_editions
+from tasks.tally import recount_all, recount_edition
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the leaderboards' score rows from the results: a repair, for rows written "
-        "outside the app (every change made through the app keeps them up to date)."
+        "Recount the task figures and rebuild the leaderboards' score rows from the results: a "
+        "repair, for rows written outside the app (every change made through the app keeps them "
+        "up to date)."
     )
 
     def add_arguments(self, parser):
@@ -19,12 +21,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, edition=None, **options):
         if edition is None:
+            recount_all()
             rebuild_all()
         else:
             try:
                 edition_id = Edition.objects.get(slug=edition).pk
             except Edition.DoesNotExist:
                 raise CommandError(f"There is no edition with the slug “{edition}”.") from None
+            recount_edition(edition_id)
             rebuild_editions([edition_id])
         clock_moved()
         self.stdout.write(

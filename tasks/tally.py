@@ -1,0 +1,130 @@
+"""Task figures kept by the writer: each task's progress, and per track and direction how many
+tasks are published, submitted and completed (TaskTally).
+
+A task counts in its (track, direction) tally as published unless withdrawn; as submitted when its
+furthest piece of work got past "claimed" (rejected included); as completed when a piece of work
+is completed. When a task or its work changes, ``task_moved`` takes the task out of the tally it
+counted in and puts it in the one it counts in now: a few rows, whatever the size of the edition.
+Bulk writers (the import) call ``recount_edition`` once. ``recount_all`` is the repair.
+"""
+
+from django.db import router
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from tasks.choices import SUBMITTED_STATUSES, TaskProgress, WorkStatus
+from tasks.models import Task, TaskTally, Work
+
+FURTHEST = Max(
+    Case(
+        When(status=WorkStatus.COMPLETED, then=Value(TaskProgress.COMPLETED)),
+        When(status__in=SUBMITTED_STATUSES, then=Value(TaskProgress.SUBMITTED)),
+        default=Value(TaskProgress.CLAIMED),
+    )
+)
+
+
+def counts(withdrawn, progress):
+    """(published, submitted, completed) that a task adds to its tally."""
+    if withdrawn:
+        return (0, 0, 0)
+    return (1, int(progress >= TaskProgress.SUBMITTED), int(progress == TaskProgress.COMPLETED))
+
+
+def progress_of(task_id, using=None):
+    """How far the task's furthest piece of work got (one query)."""
+    furthest = (
+        Work.objects.using(using or router.db_for_read(Work))
+        .filter(task=task_id)
+        .aggregate(furthest=FURTHEST)["furthest"]
+    )
+    return TaskProgress.OPEN if furthest is None else furthest
+
+
+def _add(using, cell, published, submitted, completed):
+    track_id, direction_id = cell
+    tallies = TaskTally.objects.using(using)
+    mine = tallies.filter(track_id=track_id, direction_id=direction_id)
+    if not mine.update(
+        published=F("published") + published,
+        submitted=F("submitted") + submitted,
+        completed=F("completed") + completed,
+    ):
+        tallies.create(
+            track_id=track_id,
+            direction_id=direction_id,
+            published=published,
+            submitted=submitted,
+            completed=completed,
+        )
+
+
+def task_moved(before, after, using="default"):
+    """Move a task's counts from the tally of its state ``before`` to that of ``after``; each
+    state is (track id, direction id, withdrawn, progress), or None when it did not or does not
+    exist."""
+    deltas = {}
+    for state, sign in ((before, -1), (after, 1)):
+        if state is None:
+            continue
+        track_id, direction_id, withdrawn, progress = state
+        cell = deltas.setdefault((track_id, direction_id), [0, 0, 0])
+        for i, value in enumerate(counts(withdrawn, progress)):
+            cell[i] += sign * value
+    for cell, delta in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        if any(delta):
+            _add(using, cell, *delta)
+
+
+def state(task):
+    return (task.track_id, task.direction_id, task.withdrawn, task.progress)
+
+
+def refresh_progress(task_id, using="default"):
+    """Recompute a task's progress from its work; move its counts when it changed."""
+    task = Task.objects.using(using).filter(pk=task_id).first()
+    if task is None:
+        return
+    progress = progress_of(task_id, using)
+    if progress != task.progress:
+        before = state(task)
+        Task.objects.using(using).filter(pk=task_id).update(progress=progress)
+        task.progress = progress
+        task_moved(before, state(task), using)
+
+
+def _recount(tasks, using):
+    """Recompute the progress of ``tasks`` (a queryset) and the tallies of their tracks."""
+    furthest = (
+        Work.objects.filter(task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(furthest=FURTHEST)
+        .values("furthest")
+    )
+    tasks.using(using).update(progress=Coalesce(Subquery(furthest), Value(TaskProgress.OPEN)))
+    track_ids = set(tasks.using(using).values_list("track_id", flat=True).distinct())
+    TaskTally.objects.using(using).filter(track_id__in=track_ids).delete()
+    rows = (
+        Task.objects.using(using)
+        .filter(track_id__in=track_ids)
+        .order_by()
+        .values("track_id", "direction_id")
+        .annotate(
+            published=Count("pk", filter=Q(withdrawn=False)),
+            submitted=Count("pk", filter=Q(withdrawn=False, progress__gte=TaskProgress.SUBMITTED)),
+            completed=Count("pk", filter=Q(withdrawn=False, progress=TaskProgress.COMPLETED)),
+        )
+    )
+    TaskTally.objects.using(using).bulk_create(TaskTally(**row) for row in rows)
+
+
+def recount_edition(edition_id, using="default"):
+    """Recount an edition's task progress and tallies: what bulk writers call once."""
+    _recount(Task.objects.filter(track__edition=edition_id), using)
+
+
+def recount_all(using="default"):
+    """Recount every task's progress and every tally: the repair."""
+    TaskTally.objects.using(using).all().delete()
+    _recount(Task.objects.all(), using)
