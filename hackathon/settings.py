@@ -5,6 +5,7 @@ small strict helpers below. With nothing set, the app runs on SQLite in the chec
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -114,6 +115,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Leaderboards and figures sort tens of thousands of rows: let them sort in memory.
     work_mem = os.environ.get("PG_WORK_MEM", "32MB").strip()
+    if not re.fullmatch(r"[1-9][0-9]*(kB|MB|GB)?", work_mem):
+        raise ImproperlyConfigured(f"PG_WORK_MEM must be a size such as 32MB, not {work_mem!r}")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={work_mem}"
 # A read replica of the primary for the public pages (hackathon/routers.py), when set.
 REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()

@@ -1,4 +1,4 @@
-"""The import of tasks and results from the organizers' spreadsheet (DESIGN.md, "Import file").
+"""The import of tasks and results from the organizers' spreadsheet (docs/importing.md).
 
 An import runs in three steps, so that a file with any bad row changes nothing:
 

@@ -6,7 +6,7 @@ from tracks.choices import TrackKind
 
 
 class FiguresSerializer(serializers.Serializer):
-    """The figures of DESIGN.md; rates are numbers from 0 to 1, unrounded."""
+    """The figures (docs/figures.md); rates are numbers from 0 to 1, unrounded."""
 
     tasks_published = serializers.IntegerField()
     tasks_submitted = serializers.IntegerField()

@@ -79,3 +79,44 @@ def test_postgresql_connections_get_a_work_mem_for_their_sorts():
     )
 
     assert result.stdout.strip() == "-c work_mem=64MB"
+
+
+def test_a_work_mem_that_is_not_a_size_stops_the_start():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(
+        DATABASE_URL="postgres://u@db.example:5432/results",
+        PG_WORK_MEM="64MB -c statement_timeout=0",
+        DJANGO_SETTINGS_MODULE="hackathon.settings",
+    )
+    code = "import django; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert "PG_WORK_MEM must be a size such as 32MB, not '64MB -c statement_timeout=0'" in (
+        result.stderr
+    )
+
+
+def test_a_replica_url_adds_a_replica_that_mirrors_the_primary_in_tests():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(
+        DATABASE_URL="postgres://u@primary.example:5432/results",
+        DATABASE_REPLICA_URL="postgres://u@replica.example:5432/results",
+        DJANGO_SETTINGS_MODULE="hackathon.settings",
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "r = settings.DATABASES['replica']; print(r['HOST'], r['TEST']['MIRROR'], "
+        "settings.DATABASE_ROUTERS[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.stdout.split() == [
+        "replica.example",
+        "default",
+        "hackathon.routers.ReplicaRouter",
+    ]
