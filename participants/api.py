@@ -79,7 +79,7 @@ WINDOW_PARAMETERS = [
 @public_response("track", "limit", "offset")
 @api_view(["GET"])
 def edition_leaderboard(request, slug):
-    """The edition's leaderboard (or one track's), ranked by the leaderboard rule (docs/figures.md)."""
+    """The edition's leaderboard (or one track's), ranked by the rule in docs/figures.md."""
     edition = get_object_or_404(Edition.objects.public(), slug=slug)
     track = None
     if request.query_params.get("track"):
