@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "hackathon",
     "tracks",
     "participants",
@@ -169,6 +171,23 @@ CACHES = {
 CACHE_TIMEOUT = envint("CACHE_TIMEOUT", 24 * 3600)
 # How long a browser, proxy or CDN may keep a public response before revalidating it (ETag).
 PUBLIC_MAX_AGE = envint("PUBLIC_MAX_AGE", 60)
+
+# Long work (rebuilding an edition's leaderboards after a change that touches everybody in it)
+# runs as a background task through Django's tasks API (the django-tasks backport): in the
+# database, run by `manage.py db_worker`, in production; at once, in the request, when DEBUG is on
+# (the demo and the tests need no worker). TASKS_BACKEND=database|immediate overrides it.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "").strip() or (
+    "immediate" if DEBUG else "database"
+)
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database or immediate, not {TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # The public address of the site, for links that leave it without a request (exports, certificates).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")

@@ -396,9 +396,12 @@ def rename_people(people, using=None):
 @receiver(results_changed, dispatch_uid="participants.scores.keep_scores")
 def keep_scores(sender, edition_ids, using, people=None, renamed=(), everyone=False, **kwargs):
     """Keep the scores of a change to the results, in the writer's transaction: the given
-    people's rows, or (``everyone``) the editions' whole boards."""
+    people's rows; or (``everyone``) the editions' whole boards and task figures, rebuilt by a
+    background task enqueued with the change (participants/background.py)."""
     if everyone:
-        rebuild_editions(edition_ids, using=using)
+        from participants.background import rebuild_results  # a task module above this one
+
+        rebuild_results.enqueue(sorted(set(edition_ids)))
     elif people:
         refresh_people(edition_ids, people, using=using)
     if renamed:

@@ -914,7 +914,7 @@ class Writer:
             # whose scores the file touched (everybody in the edition when that is most of it).
             people = self.touched_people()
             everyone = len(people) > REFRESH_PEOPLE_LIMIT
-            if not everyone:  # everyone: results_changed() recounts them
+            if not everyone:  # everyone: the background rebuild recounts them
                 tally.recount_edition(self.edition.pk)
             type(self.edition).objects.filter(pk=self.edition.pk).results_changed(
                 people=() if everyone else people, everyone=everyone

@@ -17,7 +17,6 @@ from django.dispatch import receiver
 
 from hackathon.clock import clock_moved
 from hackathon.models import Edition
-from hackathon.signals import results_changed
 from participants.models import Certificate, Participant
 from tasks import tally
 from tasks.choices import TaskProgress
@@ -207,11 +206,3 @@ def certificate_changed(sender, instance, **kwargs):
 def direction_changed(sender, instance, **kwargs):
     # Directions are shared by editions: their names are on every edition's board and filter.
     _changed(Edition.objects.filter(tracks__tasks__direction=instance.pk).distinct())
-
-
-@receiver(results_changed, dispatch_uid="tasks.signals.recount_tallies")
-def recount_tallies(sender, edition_ids, using, everyone=False, **kwargs):
-    """A change that touches everybody in an edition (a bulk load) recounts its task figures."""
-    if everyone:
-        for edition_id in edition_ids:
-            tally.recount_edition(edition_id, using)

@@ -10,7 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.db.models import Count, Q
-from hypothesis import HealthCheck, given, settings
+from django_tasks_db.models import DBTaskResult
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from participants.leaderboard import Board
@@ -408,7 +410,7 @@ def apply(step, tracks):
         edition.save()
 
 
-@settings(
+@hypothesis_settings(
     max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -460,3 +462,41 @@ def test_concurrent_changes_to_one_person_both_land():
     track_rows = Score.objects.filter(edition=edition, track__isnull=False).ranked()
     assert score_table(track_rows) == summed_in_python(edition)
     assert_same_as_a_rebuild()
+
+
+def test_an_edition_wide_change_is_rebuilt_by_the_worker_in_the_background(settings, capsys):
+    """With the database backend (production), a new CNY per star enqueues the rebuild with
+    the change; the worker runs it and the rewards follow."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    edition = EditionFactory(yuan_per_star=2000)
+    WorkFactory(task__track__edition=edition, task__stars=2, contributors=["alice"])
+    assert Score.objects.on_board(board_name(edition=edition)).get().reward == Decimal("4000")
+
+    edition.yuan_per_star = 1000
+    edition.save()
+
+    queued = DBTaskResult.objects.get()
+    assert (queued.task_path, queued.status) == (
+        "participants.background.rebuild_results",
+        "READY",
+    )
+    assert Score.objects.on_board(board_name(edition=edition)).get().reward == Decimal("4000")
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
+    assert Score.objects.on_board(board_name(edition=edition)).get().reward == Decimal("2000")
+    assert_same_as_a_rebuild()
+
+
+def test_rebuild_scores_queues_the_rebuild_for_the_worker(settings, seventh, capsys):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    call_command("rebuild_scores", "--edition", "7th")
+
+    queued = DBTaskResult.objects.get()
+    assert capsys.readouterr().out == (
+        f"Queued as task {queued.id}: the worker (manage.py db_worker) runs it.\n"
+    )
+    assert queued.args_kwargs == {"args": [[seventh.pk]], "kwargs": {}}

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
-from participants.scores import rebuild_all
+from participants.background import rebuild_results
 from tasks.importing import import_tasks
 
 DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "demo" / "paddle6.csv"
@@ -43,7 +43,7 @@ class Command(BaseCommand):
             report = import_tasks(DEMO_FILE.read_bytes(), DEMO_FILE.name, edition)
             certificates = issue_certificates(edition)
             # Score rows from before an upgrade are rebuilt (cheap at the demo's size).
-            rebuild_all()
+            rebuild_results.call()
             user = self.demo_organizer()
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} the edition {edition.name} ({edition.slug}).")

@@ -1,38 +1,42 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from hackathon.clock import clock_moved
 from hackathon.models import Edition
-from participants.models import Score, ScoreBoard
-from participants.scores import rebuild_all, rebuild_editions
-from tasks.tally import recount_all, recount_edition
+from participants.background import rebuild_results
 
 
 class Command(BaseCommand):
     help = (
-        "Recount the task figures and rebuild the leaderboards' score rows from the results: a "
-        "repair, for rows written outside the app (every change made through the app keeps them "
-        "up to date)."
+        "Recount the task figures and rebuild the leaderboards from the results: a repair, for "
+        "rows written outside the app (every change made through the app keeps them up to "
+        "date). It runs as a background task (the worker: manage.py db_worker), or here with "
+        "--now."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--edition", help="only this edition's boards (and the all-time boards)"
         )
+        parser.add_argument(
+            "--now", action="store_true", help="run it in this process instead of the worker"
+        )
 
-    def handle(self, *args, edition=None, **options):
-        if edition is None:
-            recount_all()
-            rebuild_all()
-        else:
+    def handle(self, *args, edition=None, now=False, **options):
+        edition_ids = None
+        if edition is not None:
             try:
-                edition_id = Edition.objects.get(slug=edition).pk
+                edition_ids = [Edition.objects.get(slug=edition).pk]
             except Edition.DoesNotExist:
                 raise CommandError(f"There is no edition with the slug “{edition}”.") from None
-            recount_edition(edition_id)
-            rebuild_editions([edition_id])
-        clock_moved()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{Score.objects.count()} score rows on {ScoreBoard.objects.count()} boards."
+        if now:
+            result = rebuild_results.call(edition_ids)
+            self.stdout.write(self.style.SUCCESS(f"Rebuilt: {result['score_rows']} score rows."))
+            return
+        result = rebuild_results.enqueue(edition_ids)
+        if result.is_finished:
+            self.stdout.write(
+                self.style.SUCCESS(f"Rebuilt: {result.return_value['score_rows']} score rows.")
             )
-        )
+        else:
+            self.stdout.write(
+                f"Queued as task {result.id}: the worker (manage.py db_worker) runs it."
+            )
