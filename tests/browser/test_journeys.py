@@ -3,14 +3,12 @@ import pytest
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
 from tests.factories import TaskFactory, WorkFactory
-from tests.seventh import build_seventh_edition
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def site(live_server):
-    build_seventh_edition()
+def site(live_server, seventh):
     return live_server.url
 
 
@@ -88,9 +86,8 @@ LONG_TITLE = (
 
 
 @pytest.mark.parametrize("path", ["/people/ind-01/", "/editions/7th/honour-roll/"])
-def test_long_task_titles_wrap_inside_their_tables(page, live_server, path):
-    edition = build_seventh_edition()
-    track = edition.tracks.get(kind="individual")
+def test_long_task_titles_wrap_inside_their_tables(page, live_server, seventh, path):
+    track = seventh.tracks.get(kind="individual")
     WorkFactory(
         task=TaskFactory(track=track, code="NO.60", title=LONG_TITLE), contributors=["ind-01"]
     )

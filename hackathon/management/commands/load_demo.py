@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from hackathon.models import Edition
-from participants.certificates import issue_certificates
 from participants.background import rebuild_results
+from participants.certificates import issue_certificates
 from tasks.importing import import_tasks
 
 DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "demo" / "paddle6.csv"
