@@ -86,6 +86,13 @@ def seventh(db, seventh_rows):
     return Edition.objects.get(slug="7th")
 
 
+def pytest_configure(config):
+    # Passwords hashed the slow way prove nothing here and cost a third of a second each.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached figures never leak between tests."""
