@@ -393,7 +393,9 @@ FEW_PAGES = ["/", "/editions/1st/", "/api/editions/1st/leaderboard/"]
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
 def test_every_change_shows_on_the_public_pages_at_once(client, edition, change):
-    def visit(pages=(*PAGES, task_page())):
+    every_page = [*PAGES, task_page()]
+
+    def visit(pages=every_page):
         # Every page is in the cache before the change, so that a stale one would be served.
         responses = {url: client.get(url, HTTP_ACCEPT_LANGUAGE="en") for url in pages}
         assert {url: r.status_code for url, r in responses.items()} == dict.fromkeys(pages, 200)

@@ -464,6 +464,7 @@ def test_concurrent_changes_to_one_person_both_land():
     assert_same_as_a_rebuild()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
 def test_an_edition_wide_change_is_rebuilt_by_the_worker_in_the_background(settings, capsys):
     """With the database backend (production), a new CNY per star enqueues the rebuild with
     the change; the worker runs it and the rewards follow."""
