@@ -1,19 +1,20 @@
 """The one cache of the public site: whole responses, under the results clock.
 
 ``@public_response(...)`` wraps every public page, export and API view. For an anonymous GET or
-HEAD it builds a key from the results clock (hackathon/clock.py), the language, the path and the
-query string reduced to the parameters the view declares (unknown ones are dropped, so they share
-the canonical entry; values are length-limited; pages and offsets beyond a bound are not stored).
-The key's digest is the response's ETag: a matching ``If-None-Match`` is answered with a 304
-before any query or rendering. Otherwise the stored response is returned, or the view is run and
-its 200 stored (streamed exports are validated, not stored). Every response says
-``Cache-Control: max-age=PUBLIC_MAX_AGE`` (a setting, 60 s by default) and varies on the
+HEAD it keeps one entry per path, language and canonical query string (the parameters the view
+declares: unknown ones are dropped, so they share the canonical entry; values are length-limited;
+pages and offsets beyond a bound are answered but not stored). The entry holds the response and
+the results clock (hackathon/clock.py) it was made under; the clock and the entry are read in one
+round trip, and an entry made under another clock is made again. The ETag is a digest of the
+clock and the entry's key: a matching ``If-None-Match`` is answered with a 304 before any query
+or rendering. Streamed exports are validated, not stored. Every response says
+``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` (a setting, 60 s by default) and varies on the
 language's inputs, so a CDN or proxy in front can keep and revalidate it.
 
 Signed-in users (organizers preview drafts) are never served from nor stored into the cache.
-Anonymous reads go to the read replica when there is one (hackathon/routers.py).
-Nothing is ever deleted from it: when the results change the clock moves, and the old entries
-are no longer asked for.
+Anonymous reads go to the read replica when there is one (hackathon/routers.py). Nothing is
+deleted from the cache: when the results change the clock moves, and each entry is made again
+the next time it is asked for.
 """
 
 import hashlib
@@ -26,7 +27,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
-from hackathon.clock import current_clock
+from hackathon.clock import CLOCK_KEY, current_clock
 from hackathon.routers import public_read
 
 # Parameter values longer than this are passed to the view unstored (it says what is wrong).
@@ -61,9 +62,14 @@ def canonical_query(query, params):
     return canonical, storable
 
 
-def response_key(request, query):
-    text = f"{current_clock()}|{get_language()}|{request.path}|{query.urlencode()}"
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+def response_slot(request, query):
+    """Where a response is kept: one entry per path, language and canonical query."""
+    text = f"{get_language()}|{request.path}|{query.urlencode()}"
+    return "response:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _etag(clock, slot):
+    return '"' + hashlib.sha256(f"{clock}|{slot}".encode()).hexdigest()[:40] + '"'
 
 
 def _validators(response, etag):
@@ -73,20 +79,17 @@ def _validators(response, etag):
     return response
 
 
-def _store(key, response):
+def _store(slot, clock, response):
     if response.status_code != 200 or response.streaming:
         return
     if hasattr(response, "render") and not response.is_rendered:
         response.render()
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    cache.set(f"response:{key}", (response.content, headers), settings.CACHE_TIMEOUT)
+    cache.set(slot, (clock, response.content, headers), settings.CACHE_TIMEOUT)
 
 
-def _stored(key):
-    entry = cache.get(f"response:{key}")
-    if entry is None:
-        return None
-    content, headers = entry
+def _from_entry(entry):
+    _, content, headers = entry
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
@@ -96,20 +99,30 @@ def _stored(key):
 def _public_response(view, request, params, *args, **kwargs):
     query, storable = canonical_query(request.GET, params)
     request.GET = query
-    key = response_key(request, query)
-    etag = f'"{key}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    slot = response_slot(request, query)
+    validating = request.headers.get("If-None-Match", "")
+    if validating or not storable:
+        clock, entry = current_clock(), None
+    else:
+        # The clock and the stored response in one round trip to the cache.
+        found = cache.get_many([CLOCK_KEY, slot])
+        clock = found.get(CLOCK_KEY)
+        if clock is None:
+            clock = current_clock()
+        entry = found.get(slot)
+    etag = _etag(clock, slot)
+    if validating and etag in parse_etags(validating):
         return _validators(HttpResponseNotModified(), etag)
-    response = _stored(key) if storable else None
-    if response is None:
-        response = view(request, *args, **kwargs)
-        if response.streaming:
-            # A streamed export reads its rows after the view returns: from the replica too.
-            response.streaming_content = _read_publicly(response.streaming_content)
-        if response.status_code != 200:
-            return response
-        if storable:
-            _store(key, response)
+    if entry is not None and entry[0] == clock:
+        return _validators(_from_entry(entry), etag)
+    response = view(request, *args, **kwargs)
+    if response.streaming:
+        # A streamed export reads its rows after the view returns: from the replica too.
+        response.streaming_content = _read_publicly(response.streaming_content)
+    if response.status_code != 200:
+        return response
+    if storable:
+        _store(slot, clock, response)
     return _validators(response, etag)
 
 

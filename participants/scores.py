@@ -3,8 +3,9 @@ completion, reward and rank key), kept up to date by whoever changes the results
 
 Boards (``Score.board``):
 
-- ``track:<id>`` and ``edition:<id>``: one row per person who completed work there, summed from
-  the edition's counted contributions;
+- ``track:<id>`` and ``edition:<id>``: one row per person on a published task there (their
+  points and tasks count only completed work; those without any have a rank_key of 0 or more and
+  are not listed), summed from the edition's contributions;
 - ``all`` and ``all:<kind>``: the all-time boards, one row per person, summed from the public
   editions' edition rows (or their rows of the tracks of one kind).
 
@@ -12,13 +13,14 @@ A change to the results names the people it touches (tasks/signals.py, and the i
 file, through ``Edition.objects…results_changed(people=…)``): ``refresh_people`` then deletes
 and re-inserts just those people's rows, on every board they are on, in the writer's transaction.
 Its cost follows the number of people and of their contributions, not the size of the edition.
-Each board's size (``ScoreBoard``) moves by what the refresh added and removed, so a board is
+Each board's counts (``ScoreBoard``) move by what the refresh added and removed, so a board is
 counted without counting its rows.
 
-Edition-wide changes (the CNY per star, publishing or hiding an edition) rebuild that edition
-and the all-time boards (``rebuild_editions``); ``manage.py rebuild_scores`` rebuilds everything,
-to repair rows written outside the app (raw SQL). Reads never write: they read the rows as they
-are (participants/leaderboard.py).
+Edition-wide changes (the CNY per star, publishing or hiding an edition, a bulk load) rebuild that
+edition and the all-time boards (``rebuild_editions``) in a background task
+(participants/background.py); ``manage.py rebuild_scores`` rebuilds everything, to repair rows
+written outside the app (raw SQL). Reads never write: they read the rows as they are
+(participants/leaderboard.py). docs/pipeline.md tells the whole story.
 """
 
 from decimal import Decimal
