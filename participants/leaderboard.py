@@ -10,17 +10,17 @@ login, case-insensitively.
 
 participants/scores.py keeps one Score row per person and board, with a ``rank_key`` that packs the
 first three criteria into one integer. A page of a board is a range of the ``score_ranking``
-index; a rank is 1 + the number of rows with a smaller rank_key (a count over the same index); a
-board's size is stored with its rows. Nothing here ranks everybody.
+index; a rank is 1 + the people on the board's levels (ScoreLevel: people per rank key) below
+one's key; a board's size is stored with its rows. Nothing here ranks everybody.
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from participants.models import Score, ScoreBoard
+from participants.models import Score, ScoreBoard, ScoreLevel
 from participants.scores import board_name, edition_board_name
 
 CENT = Decimal("0.01")
@@ -85,8 +85,10 @@ def _standing(rank, row):
 
 
 def ahead(board, key):
-    """The rows of the board that rank strictly before a row with this rank key."""
-    return Score.objects.filter(board=board, rank_key__lt=key)
+    """How many people of the board rank strictly before a line with this rank key: a sum over
+    the board's levels below it."""
+    total = ScoreLevel.objects.filter(board=board, rank_key__lt=key).aggregate(n=Sum("people"))
+    return total["n"] or 0
 
 
 def ranked_rows(rows, first=1, rank=None, key=None):
@@ -153,7 +155,7 @@ class Board:
         if not rows:
             return []
         # The first row's rank is 1 + the people ahead of it, whatever its position.
-        first_rank = 1 if start == 0 else ahead(self.name, rows[0][-1]).count() + 1
+        first_rank = 1 if start == 0 else ahead(self.name, rows[0][-1]) + 1
         return list(ranked_rows(rows, start + 1, first_rank, rows[0][-1]))
 
     def __iter__(self):
@@ -176,10 +178,10 @@ def _ahead_count():
     """Per Score row: how many rows of its board rank strictly before it (an indexed count)."""
     return Coalesce(
         Subquery(
-            Score.objects.filter(board=OuterRef("board"), rank_key__lt=OuterRef("rank_key"))
+            ScoreLevel.objects.filter(board=OuterRef("board"), rank_key__lt=OuterRef("rank_key"))
             .order_by()
             .values("board")
-            .annotate(n=Count("*"))
+            .annotate(n=Sum("people"))
             .values("n")
         ),
         Value(0),

@@ -272,3 +272,23 @@ class ScoreBoard(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.size}"
+
+
+class ScoreLevel(models.Model):
+    """How many people of a board share one rank key (only keys of people with completed work):
+    a person's rank is 1 + the people on the levels below their key, a sum over far fewer rows
+    than the people ahead of them. Kept with the Score rows (participants/scores.py)."""
+
+    board = models.CharField(_("board"), max_length=40)
+    rank_key = models.BigIntegerField(_("rank key"))
+    people = models.PositiveIntegerField(_("people"))
+
+    class Meta:
+        verbose_name = _("score level")
+        verbose_name_plural = _("score levels")
+        constraints = [
+            models.UniqueConstraint(fields=["board", "rank_key"], name="score_level_one_per_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.board} {self.rank_key}: {self.people}"

@@ -55,6 +55,7 @@ from participants.models import (  # noqa: F401 (board names, used through this 
     Participant,
     Score,
     ScoreBoard,
+    ScoreLevel,
     board_name,
     edition_board_name,
     kind_board,
@@ -263,20 +264,70 @@ def _insert_all_time(using, people=None):
     )
 
 
-def _sizes(scores):
-    """{board: (people with completed work, people)} over the given rows."""
+def _levels(scores):
+    """{(board, rank key): rows} over the given rows (the keys of people without completed work
+    are all counted under ``None``)."""
     rows = (
         scores.order_by()
         .values("board")
-        .annotate(size=Count("pk", filter=Q(rank_key__lt=0)), people=Count("*"))
-        .values_list("board", "size", "people")
+        .annotate(
+            key=Case(When(rank_key__lt=0, then=F("rank_key")), default=Value(None)),
+            n=Count("*"),
+        )
+        .values_list("board", "key", "n")
     )
-    return {board: (size, people) for board, size, people in rows}
+    levels = {}
+    for board, key, n in rows:
+        levels[(board, key)] = levels.get((board, key), 0) + n
+    return levels
+
+
+def _sizes(levels):
+    """{board: (people with completed work, people)} from _levels()."""
+    sizes = {}
+    for (board, key), n in levels.items():
+        size, people = sizes.get(board, (0, 0))
+        sizes[board] = (size + (n if key is not None else 0), people + n)
+    return sizes
+
+
+def _move_levels(using, before, after):
+    """Move the levels by the rows the refreshed people left and joined."""
+    deltas = {
+        level: after.get(level, 0) - before.get(level, 0)
+        for level in before.keys() | after.keys()
+        if level[1] is not None
+    }
+    deltas = {level: delta for level, delta in sorted(deltas.items()) if delta}
+    if not deltas:
+        return
+    levels = ScoreLevel.objects.using(using)
+    touched = Q()
+    for board, key in deltas:
+        touched |= Q(board=board, rank_key=key)
+    levels.bulk_create(
+        [ScoreLevel(board=board, rank_key=key, people=0) for board, key in deltas],
+        ignore_conflicts=True,
+    )
+    list(levels.filter(touched).order_by("board", "rank_key").select_for_update().values("pk"))
+    levels.filter(touched).update(
+        people=F("people")
+        + Case(
+            *(
+                When(board=board, rank_key=key, then=Value(delta))
+                for (board, key), delta in deltas.items()
+            ),
+            default=Value(0),
+        )
+    )
+    levels.filter(touched, people=0).delete()
 
 
 def _move_sizes(using, before, after):
-    """Move each board's counts by the rows it gained or lost, in one UPDATE (after locking the
-    board rows in name order, so that two writers never wait for each other in a cycle)."""
+    """Move each board's counts and levels by the rows it gained or lost (after locking the
+    rows in order, so that two writers never wait for each other in a cycle)."""
+    _move_levels(using, before, after)
+    before, after = _sizes(before), _sizes(after)
     deltas = {}
     for board in sorted(before.keys() | after.keys()):
         old, new = before.get(board, (0, 0)), after.get(board, (0, 0))
@@ -319,22 +370,35 @@ def refresh_people(edition_ids, people, using=None):
             rows = Score.objects.using(using).filter(
                 Q(edition__in=edition_ids) | Q(edition__isnull=True), participant__in=chunk
             )
-            before = _sizes(rows)
+            before = _levels(rows)
             rows.delete()
             for edition_id in edition_ids:
                 _insert_edition(using, edition_id, chunk)
             _insert_all_time(using, chunk)
-            _move_sizes(using, before, _sizes(rows))
+            _move_sizes(using, before, _levels(rows))
 
 
 def _recount(using, boards):
-    """Set the sizes of the boards matching ``boards`` (a Q over Score) by counting their rows."""
-    counts = _sizes(Score.objects.using(using).filter(boards))
+    """Set the sizes and levels of the boards matching ``boards`` (a Q over Score) by counting
+    their rows."""
+    levels = _levels(Score.objects.using(using).filter(boards))
+    counts = _sizes(levels)
     ScoreBoard.objects.using(using).filter(
         Q(name__startswith=f"{ALL_TIME}") | Q(name__in=counts)
     ).delete()
     ScoreBoard.objects.using(using).bulk_create(
         [ScoreBoard(name=name, size=size, people=people) for name, (size, people) in counts.items()]
+    )
+    ScoreLevel.objects.using(using).filter(
+        Q(board__startswith=f"{ALL_TIME}") | Q(board__in=counts)
+    ).delete()
+    ScoreLevel.objects.using(using).bulk_create(
+        (
+            ScoreLevel(board=board, rank_key=key, people=n)
+            for (board, key), n in levels.items()
+            if key is not None
+        ),
+        batch_size=5000,
     )
 
 
@@ -370,6 +434,7 @@ def rebuild_editions(edition_ids, using=None):
             _insert_edition(using, edition_id)
         _rebuild_all_time(using)
         ScoreBoard.objects.using(using).filter(name__in=old_boards).delete()
+        ScoreLevel.objects.using(using).filter(board__in=old_boards).delete()
         _recount(using, Q(edition_id__in=edition_ids) | Q(edition__isnull=True))
 
 
@@ -380,6 +445,7 @@ def rebuild_all(using=None):
         _lock_scores(using)
         Score.objects.using(using).all().delete()
         ScoreBoard.objects.using(using).all().delete()
+        ScoreLevel.objects.using(using).all().delete()
         for edition_id in Edition.objects.using(using).values_list("pk", flat=True):
             _insert_edition(using, edition_id)
         _insert_all_time(using)

@@ -921,9 +921,10 @@ def test_rejection_lists_its_errors_as_lines(edition):
 
 
 # Refreshing the scores of up to 500 people: a savepoint, lock the people, count their rows per
-# board, delete them, insert track, edition and the two kinds of all-time rows, count again,
-# create missing boards, lock the boards, move their sizes, release the savepoint.
-SCORE_REFRESH_QUERIES = 13
+# board and rank key, delete them, insert track, edition and the two kinds of all-time rows,
+# count again, move the levels (created, locked, moved, emptied ones deleted) and the boards'
+# counts (created, locked, moved), release the savepoint.
+SCORE_REFRESH_QUERIES = 17
 # Recounting an edition's task tallies: the tasks' progress, their tracks, the old tallies
 # deleted, the new ones counted, then inserted.
 TALLY_QUERIES = 5
