@@ -11,8 +11,8 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.caching import public_response
-from hackathon.models import Edition
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
@@ -80,7 +80,7 @@ WINDOW_PARAMETERS = [
 @api_view(["GET"])
 def edition_leaderboard(request, slug):
     """The edition's leaderboard (or one track's), ranked by the rule in docs/figures.md."""
-    edition = get_object_or_404(Edition.objects.public(), slug=slug)
+    edition = get_edition_or_404(slug)
     track = None
     if request.query_params.get("track"):
         track = edition.tracks.filter(slug=request.query_params["track"]).first()
@@ -280,7 +280,7 @@ def person_detail(request, login):
     """A person's public profile (the login ignores case): ranks, work, mentorships and
     certificates in the public editions."""
     person = get_object_or_404(Participant.objects.by_login(login))
-    editions = list(Edition.objects.public())
+    editions = list(visible_editions())
     profile = ranked_profile(person, editions)
     if not profile.editions and not profile.mentored:
         raise NotFound("Nobody with this login has public results.")

@@ -7,10 +7,4 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
-        from django.db.models import CharField
-        from django.db.models.functions import Lower
-
-        # login__lower="abc" compiles to LOWER(login) = 'abc', which the unique index serves.
-        CharField.register_lookup(Lower)
-
-        from participants import scores  # noqa: F401 - rebuilds the scores when results change
+        from participants import scores  # noqa: F401 - keeps the scores when results change

@@ -86,6 +86,11 @@ class Participant(models.Model):
         return f"https://github.com/{self.login}"
 
 
+# login__lower="abc" compiles to LOWER(login) = 'abc', which the unique index serves; registered
+# on this field only, not on every CharField of every app.
+Participant._meta.get_field("login").register_lookup(Lower)
+
+
 class Certificate(models.Model):
     """A completion certificate (结项证书): one per person per track they completed work in.
 

@@ -137,7 +137,8 @@ def task_deleted(sender, instance, **kwargs):
 def work_saved(sender, instance, created, **kwargs):
     before = _before(instance)
     using = kwargs.get("using", "default")
-    tally.refresh_progress(instance.task_id, using)
+    if _differs(instance, before, ["status", "task_id"]) or not before:
+        tally.refresh_progress(instance.task_id, using)
     if before and before["task_id"] != instance.task_id:
         tally.refresh_progress(before["task_id"], using)
     people = ()

@@ -1,13 +1,12 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.api.serializers import EditionDetailSerializer, EditionSerializer
 from hackathon.caching import public_response
-from hackathon.models import Edition
 from tasks.stats import edition_summary, editions_figures
 
 
@@ -34,7 +33,7 @@ class EditionPagination(LimitOffsetPagination):
 def edition_list(request):
     """Public editions, newest first, with their figures."""
     paginator = EditionPagination()
-    editions = Edition.objects.public()
+    editions = visible_editions()
     page = paginator.paginate_queryset(editions, request)
     rows = list(editions) if page is None else page
     context = {"edition_figures": editions_figures(rows)}
@@ -47,7 +46,7 @@ def edition_list(request):
 @api_view(["GET"])
 def edition_detail(request, slug):
     """A public edition with its figures and each track's; drafts are a 404."""
-    edition = get_object_or_404(Edition.objects.public(), slug=slug)
+    edition = get_edition_or_404(slug)
     summary = edition_summary(edition)
     context = {"edition_figures": {edition.pk: summary.figures}, "tracks": summary.tracks}
     return Response(EditionDetailSerializer(edition, context=context).data)
