@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 
 from participants.certificates import issue_certificate, qualifies, revoke_certificates
 from participants.models import Certificate, Participant
-from tasks.choices import WorkStatus
 from tasks.models import Contribution
 
 
@@ -50,11 +49,8 @@ class ParticipantAdmin(admin.ModelAdmin):
         # A subquery rather than Count() over a join: no GROUP BY, whose rows would come
         # unordered to the autocomplete.
         completed = (
-            Contribution.objects.filter(
-                participant=OuterRef("pk"),
-                work__status=WorkStatus.COMPLETED,
-                work__task__withdrawn=False,
-            )
+            Contribution.objects.counted()
+            .filter(participant=OuterRef("pk"))
             .order_by()
             .values("participant")
             .annotate(n=Count("pk"))

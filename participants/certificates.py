@@ -20,7 +20,6 @@ from hackathon.access import visible_editions
 from hackathon.models import Edition
 from participants.models import Certificate
 from participants.scores import share_expression
-from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression
 from tracks.choices import TrackKind
@@ -38,17 +37,11 @@ def make_serial(edition, track, number):
     return f"{edition.serial_prefix}{edition.number}-{track_code(track)}-{number:04d}"
 
 
-def completed_contributions(**scope):
-    """Contributions to completed work of published tasks (what certificates are made of)."""
-    return Contribution.objects.filter(
-        work__status=WorkStatus.COMPLETED, work__task__withdrawn=False, **scope
-    )
-
-
 def qualifying(edition):
     """{(participant id, track id)} of everybody who qualifies for a certificate in the edition."""
     return set(
-        completed_contributions(work__task__track__edition=edition)
+        Contribution.objects.counted()
+        .filter(work__task__track__edition=edition)
         .order_by()
         .values_list("participant", "work__task__track")
         .distinct()
@@ -118,7 +111,11 @@ def issue_certificate(participant, track, issued_on=None):
 
 def qualifies(participant, track):
     """Whether the person completed work on a published task of the track."""
-    return completed_contributions(participant=participant, work__task__track=track).exists()
+    return (
+        Contribution.objects.counted()
+        .filter(participant=participant, work__task__track=track)
+        .exists()
+    )
 
 
 @transaction.atomic
@@ -160,7 +157,8 @@ def certified_works(certificates):
     if not by_pair:
         return {}
     contributions = (
-        completed_contributions(
+        Contribution.objects.counted()
+        .filter(
             participant__in={person for person, _ in by_pair},
             work__task__track__in={track for _, track in by_pair},
         )

@@ -12,11 +12,9 @@ from itertools import groupby
 from django.db.models import Exists, OuterRef, Subquery
 
 from hackathon.exports import CHUNK_SIZE
-from participants.certificates import completed_contributions
 from participants.models import Certificate
 from participants.rendering import verification_url
 from participants.scores import share_expression
-from tasks.choices import WorkStatus
 from tasks.models import Contribution
 from tasks.stats import points_expression, reward_expression
 
@@ -83,7 +81,8 @@ def certificate_rows(edition, with_email=False):
         participant=OuterRef("participant"), track=OuterRef("work__task__track")
     )
     contributions = (
-        completed_contributions(work__task__track__edition=edition)
+        Contribution.objects.counted()
+        .filter(work__task__track__edition=edition)
         .filter(Exists(certificate))
         .annotate(
             serial=Subquery(certificate.values("serial")[:1]),
@@ -158,11 +157,8 @@ def honour_roll_rows(edition):
     """Every completed piece of work of the edition, in the honour roll's order, with its people
     (logins separated by "; "), in one query."""
     contributions = (
-        Contribution.objects.filter(
-            work__status=WorkStatus.COMPLETED,
-            work__task__withdrawn=False,
-            work__task__track__edition=edition,
-        )
+        Contribution.objects.counted()
+        .filter(work__task__track__edition=edition)
         .annotate(points=points_expression("work__"), effective_reward=reward_expression("work__"))
         .order_by(
             "work__task__track__order",

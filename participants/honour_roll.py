@@ -4,7 +4,6 @@ from itertools import groupby
 
 from django.db.models import Prefetch
 
-from tasks.choices import WorkStatus
 from tasks.models import Contribution, Work
 from tasks.stats import points_expression, reward_expression
 
@@ -13,9 +12,8 @@ def honour_roll_for(edition):
     """[(track, [work, ...])] where each work carries ``points``, ``effective_reward`` and its
     contributions (with their people), in a fixed number of queries."""
     works = (
-        Work.objects.filter(
-            status=WorkStatus.COMPLETED, task__withdrawn=False, task__track__edition=edition
-        )
+        Work.objects.counted()
+        .filter(task__track__edition=edition)
         .select_related("task__track", "task__direction")
         .annotate(points=points_expression(), effective_reward=reward_expression())
         .prefetch_related(

@@ -71,9 +71,7 @@ PEOPLE_CHUNK = 500
 
 def counted_contributions(editions=None, edition=None, track=None, kind=None):
     """Contributions to completed work of published tasks, narrowed to the given scope."""
-    contributions = Contribution.objects.filter(
-        work__status=WorkStatus.COMPLETED, work__task__withdrawn=False
-    )
+    contributions = Contribution.objects.counted()
     if editions is not None:
         contributions = contributions.filter(work__task__track__edition__in=editions)
     if edition is not None:

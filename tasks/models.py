@@ -171,12 +171,9 @@ def validate_pr_urls(value):
 
 
 class WorkQuerySet(models.QuerySet):
-    def completed(self):
-        return self.filter(status=WorkStatus.COMPLETED)
-
     def counted(self):
-        """Work on tasks that were not withdrawn."""
-        return self.filter(task__withdrawn=False)
+        """Completed work of published tasks: what earns points, rewards and certificates."""
+        return self.filter(status=WorkStatus.COMPLETED, task__withdrawn=False)
 
 
 class Work(models.Model):
@@ -286,6 +283,12 @@ class Work(models.Model):
         return self.status == WorkStatus.COMPLETED
 
 
+class ContributionQuerySet(models.QuerySet):
+    def counted(self):
+        """Contributions to counted work (WorkQuerySet.counted): the one definition."""
+        return self.filter(work__status=WorkStatus.COMPLETED, work__task__withdrawn=False)
+
+
 class Contribution(models.Model):
     """A person's part in a piece of work."""
 
@@ -306,6 +309,8 @@ class Contribution(models.Model):
         blank=True,
         help_text=_("Empty: the work's reward is split equally among its contributors."),
     )
+
+    objects = ContributionQuerySet.as_manager()
 
     class Meta:
         ordering = ["work_id", "id"]
