@@ -26,14 +26,15 @@ def test_envlist_splits_on_commas(monkeypatch):
     assert envlist("HOSTS", []) == ["example.org", "www.example.org"]
 
 
-def settings_in_a_fresh_process(**environ):
+def settings_in_a_fresh_process(
+    printed="settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, "
+    "settings.LANGUAGE_CODE",
+    **environ,
+):
+    """Load the settings in a new Python with this environment and print ``printed``."""
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
     env.update(environ, DJANGO_SETTINGS_MODULE="hackathon.settings")
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE,"
-        " settings.LANGUAGE_CODE)"
-    )
+    code = f"import django; django.setup(); from django.conf import settings; print({printed})"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
@@ -82,15 +83,9 @@ def test_postgresql_connections_get_a_work_mem_for_their_sorts():
 
 
 def test_a_work_mem_that_is_not_a_size_stops_the_start():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update(
+    result = settings_in_a_fresh_process(
         DATABASE_URL="postgres://u@db.example:5432/results",
         PG_WORK_MEM="64MB -c statement_timeout=0",
-        DJANGO_SETTINGS_MODULE="hackathon.settings",
-    )
-    code = "import django; django.setup()"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
 
     assert result.returncode != 0
@@ -100,19 +95,11 @@ def test_a_work_mem_that_is_not_a_size_stops_the_start():
 
 
 def test_a_replica_url_adds_a_replica_that_mirrors_the_primary_in_tests():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update(
+    result = settings_in_a_fresh_process(
+        "settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['TEST']['MIRROR'],"
+        " settings.DATABASE_ROUTERS[0]",
         DATABASE_URL="postgres://u@primary.example:5432/results",
         DATABASE_REPLICA_URL="postgres://u@replica.example:5432/results",
-        DJANGO_SETTINGS_MODULE="hackathon.settings",
-    )
-    code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "r = settings.DATABASES['replica']; print(r['HOST'], r['TEST']['MIRROR'], "
-        "settings.DATABASE_ROUTERS[0])"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
 
     assert result.stdout.split() == [
