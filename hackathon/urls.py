@@ -1,6 +1,8 @@
 from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from hackathon import views
 from participants import export_views as participant_exports
@@ -59,7 +61,10 @@ urlpatterns = [
         name="certificate_pdf",
     ),
     path("api/", include("hackathon.api.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher is on every public page, and public pages are cached whole and
+    # shared by every visitor (hackathon/caching.py): a CSRF token in it would be somebody
+    # else's. Switching the language changes nothing but a cookie, so it takes no token.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 if apps.is_installed("bench"):

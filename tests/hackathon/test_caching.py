@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from django.core.cache import cache, caches
+from django.test import Client
 
 from hackathon.clock import CLOCK_KEY, current_clock
 from hackathon.models import ResultsClock
@@ -424,3 +425,24 @@ def test_one_change_renews_every_public_page(client, edition):
 
     after = {url: client.get(url)["ETag"] for url in pages}
     assert {url for url in pages if after[url] == before[url]} == set()
+
+
+def test_a_visitor_served_a_cached_page_can_switch_its_language(edition):
+    """The cached page holds no CSRF token of another visitor: the switcher works for all."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/editions/1st/leaderboard/?utm_source=x&track=individual")
+
+    page = second.get("/editions/1st/leaderboard/?track=individual").content.decode()
+    response = second.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/editions/1st/leaderboard/?track=individual"},
+    )
+
+    assert "csrfmiddlewaretoken" not in page
+    assert 'name="next" type="hidden" value="/editions/1st/leaderboard/?track=individual"' in page
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/editions/1st/leaderboard/?track=individual",
+    )
+    assert second.cookies["django_language"].value == "en"
+    assert "Leaderboard" in second.get("/editions/1st/leaderboard/").content.decode()
