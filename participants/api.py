@@ -23,6 +23,8 @@ from tracks.choices import TrackKind
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Far beyond any board, and within what every database's integers hold.
+MAX_OFFSET = 10**9
 
 
 class StandingSerializer(serializers.Serializer):
@@ -42,7 +44,7 @@ class LeaderboardSerializer(serializers.Serializer):
 def _window(request):
     """(offset, limit) from the query string, or a 400 that says which parameter is wrong."""
     values = {}
-    for name, default, largest in [("offset", 0, None), ("limit", DEFAULT_LIMIT, MAX_LIMIT)]:
+    for name, default, largest in [("offset", 0, MAX_OFFSET), ("limit", DEFAULT_LIMIT, MAX_LIMIT)]:
         raw = request.query_params.get(name, "")
         try:
             value = int(raw) if raw else default

@@ -19,7 +19,8 @@ PAGE_SIZE = 50
 
 def _board_context(request, board):
     number = request.GET.get("page", "")
-    number = int(number) if number.isdigit() and int(number) > 0 else 1
+    # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+    number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 else 1
     return {"page_obj": Paginator(board, PAGE_SIZE).get_page(number)}
 
 

@@ -10,6 +10,9 @@ import sys
 import pytest
 from django.core.cache import cache, caches
 from django.test import Client
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from hackathon.clock import CLOCK_KEY, current_clock
 from hackathon.models import ResultsClock
@@ -446,3 +449,45 @@ def test_a_visitor_served_a_cached_page_can_switch_its_language(edition):
     )
     assert second.cookies["django_language"].value == "en"
     assert "Leaderboard" in second.get("/editions/1st/leaderboard/").content.decode()
+
+
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["page", "track", "offset", "limit", "utm", "q", "sort", "stars"]),
+        st.one_of(
+            st.text(max_size=30),
+            st.integers(min_value=-(10**30), max_value=10**30).map(str),
+            st.sampled_from(["²", "١٢", "1E-999999", "\x00", "9" * 40, "", "-1"]),
+        ),
+        max_size=4,
+    ),
+    url=st.sampled_from(
+        [
+            "/editions/1st/leaderboard/",
+            "/leaderboard/",
+            "/api/editions/1st/leaderboard/",
+            "/api/leaderboard/",
+            "/editions/1st/",
+        ]
+    ),
+)
+@hypothesis_settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_hostile_query_strings_never_break_a_cached_page(client, edition, url, query):
+    response = client.get(url, query)
+
+    assert response.status_code in (200, 400, 404)
+    if response.status_code == 200:
+        assert response["ETag"] and response["Cache-Control"].startswith("public, max-age=")
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "1E-999999", "\x00", "9" * 40, "-1", "0"])
+@pytest.mark.parametrize("name", ["page", "offset", "limit", "track"])
+@pytest.mark.parametrize(
+    "url", ["/editions/1st/leaderboard/", "/leaderboard/", "/api/editions/1st/leaderboard/"]
+)
+def test_odd_numbers_in_parameters_are_never_a_server_error(client, edition, url, name, value):
+    assert client.get(url, {name: value}).status_code in (200, 400, 404)

@@ -87,7 +87,8 @@ def test_all_time_leaderboard_leaves_drafts_out(client):
     [
         ("limit=x", {"limit": ["A whole number is required."]}),
         ("limit=5000", {"limit": ["Must be at least 0 and at most 1000."]}),
-        ("offset=-1", {"offset": ["Must be at least 0."]}),
+        ("offset=-1", {"offset": ["Must be at least 0 and at most 1000000000."]}),
+        ("offset=9223372036854775808", {"offset": ["Must be at least 0 and at most 1000000000."]}),
         ("track=nope", {"track": ["Choose one of individual, camp, fundable, other."]}),
     ],
 )
