@@ -11,7 +11,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
 from hackathon.caching import public_response
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.leaderboard import all_time_board, edition_board
@@ -83,11 +83,7 @@ WINDOW_PARAMETERS = [
 def edition_leaderboard(request, slug):
     """The edition's leaderboard (or one track's), ranked by the rule in docs/figures.md."""
     edition = get_edition_or_404(slug)
-    track = None
-    if request.query_params.get("track"):
-        track = edition.tracks.filter(slug=request.query_params["track"]).first()
-        if track is None:
-            raise NotFound("No such track in this edition.")
+    track = get_track_or_404(edition.tracks.all(), request.query_params.get("track"))
     return _page(request, edition_board(edition, track))
 
 

@@ -6,7 +6,7 @@ They hold public fields only; drafts are a 404 like their pages.
 
 from django.http import Http404
 
-from hackathon.access import get_edition_or_404
+from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
 from hackathon.exports import export_response
 from participants.exports import (
@@ -31,11 +31,7 @@ def edition_leaderboard_export(request, slug, format):
     """The edition's leaderboard (or one track's, with ?track=), every row."""
     check_format(format)
     edition = get_edition_or_404(slug, request.user)
-    track = None
-    if request.GET.get("track"):
-        track = edition.tracks.filter(slug=request.GET["track"]).first()
-        if track is None:
-            raise Http404("No such track in this edition.")
+    track = get_track_or_404(edition.tracks.all(), request.GET.get("track"))
     board = edition_board(edition, track)
     name = f"leaderboard-{edition.slug}" + (f"-{track.slug}" if track else "")
     return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(board), name)

@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
-from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
 from hackathon.caching import public_response
 from hackathon.models import Edition
 from participants.certificates import certified_works, get_certificate_or_404
@@ -28,11 +28,7 @@ def _board_context(request, board):
 def edition_leaderboard(request, slug):
     edition = get_edition_or_404(slug, request.user)
     tracks = list(edition.tracks.all())
-    track = None
-    if request.GET.get("track"):
-        track = next((t for t in tracks if t.slug == request.GET["track"]), None)
-        if track is None:
-            raise Http404("No such track in this edition.")
+    track = get_track_or_404(tracks, request.GET.get("track"))
     return render(
         request,
         "participants/leaderboard.html",
