@@ -20,8 +20,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from participants.models import Score, ScoreBoard, ScoreLevel
-from participants.scores import board_name, edition_board_name
+from participants.models import Score, ScoreBoard, ScoreLevel, board_name, edition_board_name
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")

@@ -47,7 +47,7 @@ from django.dispatch import receiver
 
 from hackathon.models import Edition
 from hackathon.signals import results_changed
-from participants.models import (  # noqa: F401 (board names, used through this module)
+from participants.models import (
     ALL_TIME,
     RANK_NO_DAY,
     RANK_POINTS_FACTOR,
@@ -56,10 +56,7 @@ from participants.models import (  # noqa: F401 (board names, used through this 
     Score,
     ScoreBoard,
     ScoreLevel,
-    board_name,
     edition_board_name,
-    kind_board,
-    track_board,
 )
 from tasks.choices import WorkStatus
 from tasks.models import Contribution
@@ -67,20 +64,6 @@ from tasks.stats import points_expression, reward_expression
 
 # People refreshed per statement: keeps IN lists under SQLite's parameter limit.
 PEOPLE_CHUNK = 500
-
-
-def counted_contributions(editions=None, edition=None, track=None, kind=None):
-    """Contributions to completed work of published tasks, narrowed to the given scope."""
-    contributions = Contribution.objects.counted()
-    if editions is not None:
-        contributions = contributions.filter(work__task__track__edition__in=editions)
-    if edition is not None:
-        contributions = contributions.filter(work__task__track__edition=edition)
-    if track is not None:
-        contributions = contributions.filter(work__task__track=track)
-    if kind is not None:
-        contributions = contributions.filter(work__task__track__kind=kind)
-    return contributions
 
 
 class RealDivisor(Func):

@@ -165,7 +165,7 @@ def track_summary(track):
     return Summary(figures=figures.with_people(people), tracks=[], board=_direction_board(tallies))
 
 
-def track_figures(edition, tracks=None):
+def track_figures(edition):
     """{track id: Figures} for every track of the edition, tracks without tasks included."""
     return {track.pk: figures for track, figures in edition_summary(edition).tracks}
 

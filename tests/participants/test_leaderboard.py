@@ -5,8 +5,7 @@ import pytest
 
 from hackathon.models import Edition
 from participants.leaderboard import Board, edition_board
-from participants.models import Score, rank_key
-from participants.scores import board_name
+from participants.models import Score, board_name, rank_key
 from tasks.choices import Grade, WorkStatus
 from tasks.models import Contribution
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory

@@ -16,10 +16,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from participants.leaderboard import Board
-from participants.models import Participant, Score, ScoreBoard, ScoreLevel
+from participants.models import Participant, Score, ScoreBoard, ScoreLevel, board_name
 from participants.scores import (
-    board_name,
-    counted_contributions,
     rebuild_all,
     refresh_people,
     share_expression,
@@ -50,7 +48,8 @@ def summed_in_python(edition):
     """The scores, summed contribution by contribution in Python (what the one query must give)."""
     table = defaultdict(lambda: [Decimal(0), set(), None, None])
     contributions = (
-        counted_contributions(edition=edition)
+        Contribution.objects.counted()
+        .filter(work__task__track__edition=edition)
         .select_related("work__task", "participant")
         .annotate(points=points_expression("work__"), share=share_expression())
     )
