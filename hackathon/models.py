@@ -88,6 +88,32 @@ class Edition(models.Model):
         blank=True,
         help_text=_("Reward of one star in CNY; empty when rewards are not counted in stars."),
     )
+    reward_cap = models.DecimalField(
+        _("reward cap (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The most the organizers pay one person in this edition (e.g. 30000); rewards paid by "
+            "partners and the leaderboard's points are not capped. Empty: no cap."
+        ),
+    )
+    honour_name = models.CharField(
+        _("honour"),
+        max_length=100,
+        blank=True,
+        help_text=_("The title the top of the leaderboard receives, e.g. 飞桨开源之星."),
+    )
+    honour_name_en = models.CharField(_("honour in English"), max_length=100, blank=True)
+    honour_count = models.PositiveSmallIntegerField(
+        _("people honoured"),
+        default=0,
+        help_text=_(
+            "How many of the edition's leaderboard receive the honour, e.g. 3: everybody ranked "
+            "that high, so people tied at the last rank all receive it."
+        ),
+    )
     banner = models.ImageField(_("banner"), upload_to="editions/", blank=True)
     serial_prefix = models.CharField(
         _("certificate serial prefix"),
@@ -123,6 +149,10 @@ class Edition(models.Model):
                 name="edition_objections_close_after_publication",
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
+            models.CheckConstraint(
+                condition=Q(reward_cap__isnull=True) | Q(reward_cap__gte=0),
+                name="edition_reward_cap_not_negative",
+            ),
         ]
 
     def __str__(self):

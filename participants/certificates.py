@@ -179,7 +179,7 @@ def certified_works(certificates):
                     grade=work.grade,
                     grade_label=work.get_grade_display() if work.grade else "",
                     team=work.team,
-                    points=Decimal(contribution.points).quantize(Decimal("0.1")),
+                    points=Decimal(contribution.points).quantize(Decimal("0.001")),
                     reward=None
                     if contribution.reward is None
                     else Decimal(contribution.reward).quantize(Decimal("0.01")),

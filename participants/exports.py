@@ -15,11 +15,10 @@ from hackathon.exports import CHUNK_SIZE
 from participants.models import Certificate
 from participants.rendering import verification_url
 from participants.scores import share_expression
-from tasks.models import Contribution
+from tasks.models import Contribution, exact_stars
 from tasks.stats import points_expression, reward_expression
 
 CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
 
 CERTIFICATE_HEADER = [
     "serial",
@@ -128,7 +127,7 @@ def certificate_rows(edition, with_email=False):
             name,
             track,
             "; ".join(tasks),
-            stars.quantize(TENTH),
+            exact_stars(stars),
             sum(rewards).quantize(CENT) if rewards else None,
             issued_on,
             verification_url(Certificate(serial=serial)),
@@ -147,7 +146,7 @@ def leaderboard_rows(board):
             entry.rank,
             entry.login,
             entry.name,
-            entry.points,
+            exact_stars(entry.points),
             entry.tasks_completed,
             entry.reward,
         ]
@@ -195,7 +194,7 @@ def honour_roll_rows(edition):
             first[5],  # team
             "; ".join(row[10] for row in rows),
             first[6],  # grade
-            _quantize(first[7], TENTH),
+            exact_stars(first[7]),
             _quantize(first[8], CENT),
             first[9],  # completed_on
         ]

@@ -235,7 +235,7 @@ class Score(models.Model):
     # position of a page is found from the index alone).
     login_ci = models.CharField(_("GitHub login, lower case"), max_length=39)
     name = models.CharField(_("display name"), max_length=100, blank=True)
-    points = models.DecimalField(_("points"), max_digits=10, decimal_places=1)
+    points = models.DecimalField(_("points"), max_digits=12, decimal_places=3)
     tasks_completed = models.PositiveIntegerField(_("tasks completed"))
     last_completed_on = models.DateField(_("last completed on"), null=True)
     # Shares of a reward split three ways are kept with six decimals, so that a person's total

@@ -11,6 +11,7 @@ from itertools import groupby
 from hackathon.exports import CHUNK_SIZE
 from tasks.choices import TaskProgress, WorkStatus
 from tasks.filters import STATUS_SLUGS
+from tasks.models import exact_stars
 from tasks.stats import reward_expression
 
 TASK_HEADER = [
@@ -73,7 +74,7 @@ def task_rows(tasks):
             code,
             title,
             direction or "",
-            stars,
+            exact_stars(stars),
             STATUS_SLUGS[TaskProgress(progress)],
             issue_url,
             "; ".join(teams),

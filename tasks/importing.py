@@ -1,29 +1,36 @@
 """The import of tasks and results from the organizers' spreadsheet (docs/importing.md).
 
-An import runs in three steps, so that a file with any bad row changes nothing:
+The file is read row by row, twice, so that memory does not grow with its length (a million rows
+import in a few hundred megabytes: ``manage.py bench_import``), and a file with any bad row
+changes nothing:
 
-1. read: the bytes become records, from a CSV file in UTF-8 (with or without BOM) or GB18030, or
-   from the first sheet of an .xlsx workbook;
-2. check: each record becomes a ``Row``; the rows of one task merge into a ``TaskPlan`` and the rows
-   of one piece of work into one entry of it; every problem of every row is collected, and any
-   problem rejects the whole file;
-3. write: in one transaction, the edition's tracks, tasks, works, contributions and mentors and the
-   named people are loaded with a constant number of queries, compared with the plans, and only
-   what is new or changed is written, with ``bulk_create`` and ``bulk_update`` in batches.
+1. read (``Table``): records from a CSV file in UTF-8 (with or without BOM) or GB18030, or from the
+   first sheet of an .xlsx workbook;
+2. check (``Check``): each record becomes a ``Row``; every problem of every row is collected, and
+   any problem rejects the whole file. Rows of one task must agree and rows of one piece of work
+   must be the same; the check keeps a small fingerprint per task and per piece of work, and reads
+   again only the rows whose fingerprints suggest a conflict, to compare them exactly;
+3. write (``Writer``): in one transaction, the people, directions and tracks the file names, then
+   the file again in batches of rows: each batch's tasks, mentors, pieces of work and contributors
+   are loaded with a few queries, compared, and only what is new or changed is written, with
+   ``bulk_create`` and ``bulk_update``.
 
 An empty cell says nothing: it never clears or overwrites what is recorded. Nothing is deleted.
 """
 
+import codecs
+import contextlib
 import csv
 import datetime
 import functools
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple, TextIO
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -43,6 +50,7 @@ from tasks.models import (
     Task,
     Work,
     code_position,
+    format_stars,
     normalize_code,
     work_identity,
 )
@@ -53,6 +61,8 @@ REQUIRED_COLUMNS = ["track", "code", "title", "status"]
 OPTIONAL_COLUMNS = [
     "direction",
     "stars",
+    "awarded_stars",
+    "payer",
     "reward",
     "batch",
     "issue_url",
@@ -73,6 +83,8 @@ WORK_COLUMNS = [
     "team",
     "pr_urls",
     "grade",
+    "awarded_stars",
+    "payer",
     "reward",
     "submitted_on",
     "completed_on",
@@ -115,21 +127,29 @@ KIND_LABELS = {
     "mentors": gettext_lazy("mentors"),
 }
 
-BATCH_SIZE = 1000
 # Values per IN clause: below SQLite's limit of 999 parameters.
 IN_CHUNK_SIZE = 900
+# Rows written at a time: each batch's queries name at most this many tasks, works or people.
+BATCH_SIZE = IN_CHUNK_SIZE
+# Errors and warnings shown at most; the rest are counted.
+MAX_LISTED = 1000
+# Bits of the hash of a task column's value that the check keeps to compare the task's rows.
+FINGERPRINT_BITS = 40
 # Above this many people touched, an import rebuilds the edition's scores instead of refreshing
 # each person's (participants/scores.py).
 REFRESH_PEOPLE_LIMIT = 5000
 URL_SEPARATORS = re.compile(r"[;；\s]+")
 NUMBER = r"(\d+(?:\.\d+)?)"
-STAR = "[⭐★]"
+STAR = "[⭐★🌟]"
 TIMES = "[×xX*]"
 STAR_PATTERNS = [
     re.compile(NUMBER),
+    re.compile(NUMBER + STAR),
     re.compile(NUMBER + TIMES + STAR),
     re.compile(STAR + TIMES + NUMBER),
 ]
+# "Up to" before a number of stars: the task pays what its review awards, not more.
+UP_TO = re.compile(r"(?:最高|最多|至多|上限|upto|≤|<=)", re.IGNORECASE)
 validate_url = URLValidator(schemes=["http", "https"])
 
 
@@ -155,9 +175,11 @@ class RowWarning(RowError):
 class ImportRejected(Exception):
     """The file has bad rows (or cannot be read): nothing was changed. ``errors`` are by line."""
 
-    def __init__(self, errors: Iterable[RowError]):
+    def __init__(self, errors: Iterable[RowError], count: int | None = None):
         self.errors = sorted(errors, key=lambda error: error.line)
-        count = len(self.errors)
+        # The errors found; only the first MAX_LISTED are kept in ``errors``.
+        self.count = count = len(self.errors) if count is None else count
+        self.unlisted = count - len(self.errors)
         super().__init__(
             ngettext(
                 "The file was rejected (%(count)d error); nothing was changed.",
@@ -189,6 +211,7 @@ class ImportReport:
     contributions: Counts = field(default_factory=Counts)
     mentors: Counts = field(default_factory=Counts)
     warnings: list[RowWarning] = field(default_factory=list)
+    unlisted_warnings: int = 0
 
     def counts(self) -> dict[str, Counts]:
         return {kind: getattr(self, kind) for kind in KIND_LABELS}
@@ -209,29 +232,43 @@ class ImportReport:
                 % {"kind": KIND_LABELS[kind], **vars(counts)}
             )
         lines.extend(_("Warning: %(warning)s") % {"warning": warning} for warning in self.warnings)
+        if self.unlisted_warnings:
+            lines.append(
+                ngettext(
+                    "… and %(count)d more warning.",
+                    "… and %(count)d more warnings.",
+                    self.unlisted_warnings,
+                )
+                % {"count": self.unlisted_warnings}
+            )
         return lines
 
 
-def import_tasks(data: bytes, filename: str, edition, *, dry_run=False) -> ImportReport:
+def import_tasks(
+    source: bytes | BinaryIO, filename: str, edition, *, dry_run=False
+) -> ImportReport:
     """Import a CSV or .xlsx file of tasks and results into ``edition``; all or nothing.
 
-    Raises ``ImportRejected`` with every problem of the file when any row is bad. A dry run does
+    ``source`` is the file's bytes or a seekable binary file: it is read twice, row by row, so
+    that memory does not grow with the file (a first pass checks every row, a second writes).
+    Raises ``ImportRejected`` with the problems of the file when any row is bad. A dry run does
     the whole import in a transaction that is rolled back, so that its counts are exact.
     """
-    records, warnings = read_records(data, filename)
-    rows, errors, row_warnings = parse_rows(records)
-    plan = FilePlan.from_rows(rows)
-    errors += plan.errors
-    if errors:
-        raise ImportRejected(errors)
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    table = Table(source, filename)
+    check = Check.run(table)
+    if check.errors.count:
+        raise ImportRejected(check.errors.listed, count=check.errors.count)
     report = ImportReport(
         dry_run=dry_run,
-        rows=len(records),
-        warnings=sorted(warnings + row_warnings, key=lambda warning: warning.line),
+        rows=check.rows,
+        warnings=sorted(table.warnings + check.warnings.listed, key=lambda warning: warning.line),
+        unlisted_warnings=check.warnings.count - len(check.warnings.listed),
     )
     try:
         with transaction.atomic():
-            Writer(edition, plan, report).run()
+            Writer(edition, check, report).run(table)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
@@ -250,61 +287,100 @@ class Record(NamedTuple):
     cells: dict[str, str]
 
 
-def read_records(data: bytes, filename: str) -> tuple[list[Record], list[RowWarning]]:
-    """The non-empty data rows of a file, with the warnings about its columns."""
-    is_xlsx = filename.lower().endswith(".xlsx")
-    table = xlsx_table(data) if is_xlsx else csv_table(decode(data))
-    lines = enumerate(table, start=1)
-    header = next(lines, (1, []))[1]
-    columns, errors, warnings = read_header(header)
-    if errors:
-        raise ImportRejected(errors)
-    records = []
-    stray_line = None
-    for line, cells in lines:
-        if not any(cells):
-            continue
-        named = list(zip(columns, cells, strict=False))
-        records.append(Record(line, {name: text for name, text in named if name}))
-        outside = cells[len(columns) :] + [text for name, text in named if name == ""]
-        if stray_line is None and any(outside):
-            stray_line = line
-    if stray_line is not None:
-        message = _("Cells under no column name are ignored (the first on line %(line)d).")
-        warnings.append(RowWarning(stray_line, message % {"line": stray_line}))
-    return records, warnings
+class Table:
+    """The rows of an import file, read from its start each time ``records()`` is called."""
 
+    def __init__(self, file: BinaryIO, filename: str):
+        self.file = file
+        self.is_xlsx = filename.lower().endswith(".xlsx")
+        self.encoding = None if self.is_xlsx else detect_encoding(file)
+        # The warnings about the file's columns, known once its records have been read.
+        self.warnings: list[RowWarning] = []
 
-def decode(data: bytes) -> str:
-    """The text of a CSV file in UTF-8 (with or without BOM) or GB18030."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    def rows(self) -> Iterator[list[str]]:
+        self.file.seek(0)
+        if self.is_xlsx:
+            yield from xlsx_table(self.file)
+            return
+        text = io.TextIOWrapper(self.file, encoding=self.encoding, newline="")
         try:
-            text = data.decode(encoding)
+            yield from csv_table(text)
+        finally:
+            with contextlib.suppress(ValueError):  # the caller closed the file already
+                text.detach()  # else the caller's file stays open
+
+    def records(self) -> Iterator[Record]:
+        """The non-empty data rows of the file, one at a time."""
+        lines = enumerate(self.rows(), start=1)
+        header = next(lines, (1, []))[1]
+        columns, errors, warnings = read_header(header)
+        if errors:
+            raise ImportRejected(errors)
+        stray_line = None
+        for line, cells in lines:
+            if not any(cells):
+                continue
+            named = list(zip(columns, cells, strict=False))
+            yield Record(line, {name: text for name, text in named if name})
+            outside = cells[len(columns) :] + [text for name, text in named if name == ""]
+            if stray_line is None and any(outside):
+                stray_line = line
+        if stray_line is not None:
+            message = _("Cells under no column name are ignored (the first on line %(line)d).")
+            warnings.append(RowWarning(stray_line, message % {"line": stray_line}))
+        self.warnings = warnings
+
+
+def detect_encoding(file: BinaryIO) -> str:
+    """The encoding of a CSV file: UTF-8 (with or without BOM) or else GB18030, read in chunks."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        file.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            nul = False
+            while chunk := file.read(1 << 20):
+                nul = nul or "\x00" in decoder.decode(chunk)
+            nul = nul or "\x00" in decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
         # UTF-16 and UTF-32 decode as either with NUL characters between the letters.
-        if "\x00" not in text:
-            return text
+        if not nul:
+            return encoding
         break
     message = _("The file is neither UTF-8 nor GB18030 text: save it as CSV UTF-8.")
     raise ImportRejected([RowError(0, message)])
 
 
-def csv_table(text: str) -> Iterator[list[str]]:
+def csv_table(text: TextIO) -> Iterator[list[str]]:
     """The records of a comma-separated text, cells trimmed; a quoted cell may span lines."""
-    for cells in csv.reader(io.StringIO(text, newline="")):
-        yield [cell.strip() for cell in cells]
+    reader = csv.reader(text)
+    try:
+        for cells in reader:
+            yield [cell.strip() for cell in cells]
+    except csv.Error as error:
+        message = _("The file cannot be read as CSV here: %(error)s.") % {"error": error}
+        raise ImportRejected([RowError(reader.line_num, message)]) from error
 
 
-def xlsx_table(data: bytes) -> Iterator[list[str]]:
+def xlsx_table(file: BinaryIO) -> Iterator[list[str]]:
     """The rows of the first sheet of an .xlsx workbook, cells as text."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of error on a damaged file.
         message = _("The file is not a readable .xlsx workbook.")
         raise ImportRejected([RowError(0, message)]) from error
     try:
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        line = 0
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as error:  # a damaged sheet inside a readable workbook
+                message = _("The first sheet cannot be read after line %(line)d.") % {"line": line}
+                raise ImportRejected([RowError(line + 1, message)]) from error
+            if values is None:
+                return
+            line += 1
             yield [cell_text(value) for value in values]
     finally:
         workbook.close()
@@ -430,9 +506,46 @@ def parse_grade(text: str) -> str:
         ) from None
 
 
-def parse_stars(text: str) -> Decimal:
-    """Stars as organizers write them: 2, 0.5, ⭐⭐, ⭐️⭐️, ★★, ⭐⭐½, 12×⭐️, ⭐×12."""
+class Stars(NamedTuple):
+    """A task's stars as its cell gives them: how many, and whether that is an upper bound."""
+
+    stars: Decimal
+    up_to: bool = False
+
+
+def parse_stars(text: str) -> Stars:
+    """A task's stars: 2, 0.5, 0.025, ⭐⭐, ⭐️⭐️, 🌟🌟, ⭐⭐½, 0.25⭐, 12×⭐️, ⭐×12; "up to" written
+    最高0.2⭐ or up to 0.2."""
     compact = re.sub(r"[\s\ufe0e\ufe0f]+", "", text)
+    bound = UP_TO.match(compact)
+    stars = star_count(compact[bound.end() :] if bound else compact)
+    if stars is None or stars == 0:
+        raise CellError(
+            _(
+                "“%(value)s” is not a number of stars: a positive number up to 100 with at most "
+                "three decimals, such as 2, 0.5, 0.025, ⭐⭐, 12×⭐ or 最高0.2⭐ (up to)."
+            )
+            % {"value": text}
+        )
+    return Stars(stars, up_to=bool(bound))
+
+
+def parse_awarded_stars(text: str) -> Decimal:
+    """The stars a piece of work earned: 0 to 100, written like a task's (never "up to")."""
+    stars = star_count(re.sub(r"[\s\ufe0e\ufe0f]+", "", text))
+    if stars is None:
+        raise CellError(
+            _(
+                "“%(value)s” is not a number of stars: a number from 0 to 100 with at most "
+                "three decimals, such as 0.15, 2 or ⭐⭐."
+            )
+            % {"value": text}
+        )
+    return stars
+
+
+def star_count(compact: str) -> Decimal | None:
+    """The stars a compact cell writes, from 0 to 100 with at most three decimals, or None."""
     stars = None
     for pattern in STAR_PATTERNS:
         match = pattern.fullmatch(compact)
@@ -442,14 +555,8 @@ def parse_stars(text: str) -> Decimal:
     else:
         if compact and re.fullmatch(STAR + "*½?", compact):
             stars = len(re.findall(STAR, compact)) + (Decimal("0.5") if "½" in compact else 0)
-    if stars is None or not 0 < stars <= 100 or (stars * 2) % 1:
-        raise CellError(
-            _(
-                "“%(value)s” is not a number of stars: a positive multiple of 0.5 up to 100, "
-                "such as 2, 0.5, ⭐⭐ or 12×⭐."
-            )
-            % {"value": text}
-        )
+    if stars is None or not 0 <= stars <= 100 or (stars * 1000) % 1:
+        return None
     return Decimal(stars)
 
 
@@ -545,6 +652,7 @@ def max_lengths() -> dict[str, int]:
         "track": Track._meta.get_field("name").max_length,
         "direction": Direction._meta.get_field("name").max_length,
         "team": Work._meta.get_field("team").max_length,
+        "payer": Work._meta.get_field("payer").max_length,
     }
     for name in ("code", "title", "batch", "issue_url"):
         lengths[name] = Task._meta.get_field(name).max_length
@@ -563,6 +671,8 @@ class WorkValues:
     contributors: tuple[str, ...]
     pr_urls: str
     grade: str
+    awarded_stars: Decimal | None
+    payer: str
     reward: Decimal | None
     submitted_on: datetime.date | None
     completed_on: datetime.date | None
@@ -598,6 +708,12 @@ class Row:
     task_values: dict[str, tuple[object, str]]
     mentors: list[str]
     work: WorkValues | None  # None on the rows of a task with nobody on it, or withdrawn
+
+    @property
+    def task_key(self) -> str:
+        """What identifies the row's task in the file: track, batch and code as codes compare."""
+        kind, name = self.track.key
+        return f"{kind}\x1f{name}\x1f{self.batch}\x1f{normalize_code(self.code)}"
 
 
 TASK_PARSERS = {
@@ -659,6 +775,9 @@ class RowParser:
             if value is not None:
                 task_values[column] = (value, self.text(column))
         work = self.work(status) if status else None
+        stars = task_values.get("stars", (None,))[0]
+        if stars and stars.up_to and work and (work.awarded_stars or 0) > stars.stars:
+            self.error(above_bound(work.awarded_stars, stars.stars))
         if self.errors:
             return None
         mentors = task_values.get("mentors", ([], ""))[0]
@@ -696,6 +815,8 @@ class RowParser:
             contributors=tuple(contributors or ()),
             pr_urls="\n".join(self.cell("pr_urls", parse_urls) or []),
             grade=self.cell("grade", parse_grade) or "",
+            awarded_stars=self.cell("awarded_stars", parse_awarded_stars),
+            payer=" ".join((self.cell("payer") or "").split()),
             reward=self.cell("reward", parse_reward),
             submitted_on=self.cell("submitted_on", parse_date),
             completed_on=self.cell("completed_on", parse_date),
@@ -710,6 +831,13 @@ class RowParser:
         return work
 
 
+def above_bound(awarded, bound):
+    return _(
+        "awarded_stars: %(awarded)s is above the task's upper bound of %(bound)s stars "
+        "(an exception needs a reason: enter it in the admin)."
+    ) % {"awarded": format_stars(awarded), "bound": format_stars(bound)}
+
+
 def dates_out_of_order(submitted_on, completed_on):
     return _("completed_on (%(completed)s) is before submitted_on (%(submitted)s).") % {
         "completed": completed_on.isoformat(),
@@ -717,119 +845,190 @@ def dates_out_of_order(submitted_on, completed_on):
     }
 
 
-def parse_rows(records: list[Record]) -> tuple[list[Row], list[RowError], list[RowWarning]]:
-    rows, errors, warnings = [], [], []
-    lengths = max_lengths()
-    for record in records:
-        parser = RowParser(record, lengths)
-        row = parser.row()
-        if row:
-            rows.append(row)
-        errors += parser.errors
-        warnings += parser.warnings
-    return rows, errors, warnings
+# Checking -------------------------------------------------------------------------------------
 
 
-# Plans ------------------------------------------------------------------------------------------
+class Problems:
+    """Errors or warnings: the first MAX_LISTED are kept to be shown, the rest only counted."""
 
+    def __init__(self):
+        self.listed: list = []
+        self.count = 0
 
-@dataclass
-class TaskPlan:
-    """Everything the file says about one task, merged from its rows."""
+    def add(self, problem):
+        self.count += 1
+        if len(self.listed) < MAX_LISTED:
+            self.listed.append(problem)
 
-    line: int
-    track: TrackSpec
-    batch: str
-    code: str
-    # The first non-empty value of each task column: column → (value, cell text, line).
-    values: dict[str, tuple[object, str, int]] = field(default_factory=dict)
-    withdrawn: bool = False
-    # Its pieces of work: identity → (values, line of the first row naming it).
-    works: dict[str, tuple[WorkValues, int]] = field(default_factory=dict)
-
-    def value(self, column):
-        return self.values[column][0] if column in self.values else None
-
-    def add(self, row: Row) -> list[RowError]:
-        """Merge a row of this task; the problems are the row's disagreements with earlier rows."""
-        errors = self.add_task_values(row)
-        self.withdrawn = self.withdrawn or row.status == WITHDRAWN
-        if row.work:
-            errors += self.add_work(row.line, row.work)
-        return errors
-
-    def add_task_values(self, row: Row) -> list[RowError]:
-        errors = []
-        for column, (value, text) in row.task_values.items():
-            if column not in self.values:
-                self.values[column] = (value, text, row.line)
-                continue
-            first, first_text, first_line = self.values[column]
-            if comparable(column, value) != comparable(column, first):
-                message = _(
-                    "%(column)s: “%(value)s” disagrees with line %(line)d (“%(first)s”) "
-                    "for the same task."
-                )
-                errors.append(
-                    RowError(
-                        row.line,
-                        message
-                        % {
-                            "column": column,
-                            "value": text,
-                            "line": first_line,
-                            "first": first_text,
-                        },
-                    )
-                )
-        return errors
-
-    def add_work(self, line: int, work: WorkValues) -> list[RowError]:
-        if work.identity not in self.works:
-            self.works[work.identity] = (work, line)
-            return []
-        first, first_line = self.works[work.identity]
-        differences = first.differences(work)
-        if not differences:
-            return []
-        message = _(
-            "The same piece of work as line %(line)d (same team or contributors), "
-            "but a different %(columns)s."
-        )
-        return [RowError(line, message % {"line": first_line, "columns": ", ".join(differences)})]
+    def extend(self, problems):
+        for problem in problems:
+            self.add(problem)
 
 
 def comparable(column, value):
     if column == "mentors":
-        return {login.lower() for login in value}
+        return frozenset(login.lower() for login in value)
     return value
 
 
-@dataclass
-class FilePlan:
-    """The tasks of a file and the people and directions it names, in order of appearance."""
+class TaskMarks:
+    """What the check keeps of a task, packed in one int so that a million tasks fit in memory.
 
-    tasks: dict[tuple, TaskPlan]
-    logins: dict[str, str]  # lowercase login → its spelling where it first appears
-    directions: list[str]
-    errors: list[RowError]
+    From the lowest bit: whether a row withdrew the task; then per task column one bit saying
+    whether a row gave it and a fingerprint (FINGERPRINT_BITS of a hash) of its value; then the
+    line of the task's first row. Two rows of a task whose fingerprints differ disagree; the
+    few tasks found so are checked again value by value (``Check.confirm``).
+    """
+
+    COLUMNS = tuple(TASK_PARSERS)
+    WIDTH = 1 + FINGERPRINT_BITS
+    LINE_SHIFT = 1 + len(COLUMNS) * WIDTH
+    MASK = (1 << FINGERPRINT_BITS) - 1
 
     @classmethod
-    def from_rows(cls, rows: list[Row]) -> "FilePlan":
-        tasks, logins, directions, errors = {}, {}, {}, []
-        for row in rows:
-            key = (row.track.key, row.batch, normalize_code(row.code))
-            if key not in tasks:
-                tasks[key] = TaskPlan(row.line, row.track, row.batch, row.code)
-            errors += tasks[key].add(row)
-            for login in [*row.mentors, *(row.work.contributors if row.work else ())]:
-                logins.setdefault(login.lower(), login)
-            if "direction" in row.task_values:
-                directions.setdefault(row.task_values["direction"][0], None)
-        for plan in tasks.values():
-            if "title" not in plan.values:
-                errors.append(RowError(plan.line, _("title: empty, but required.")))
-        return cls(tasks, logins, list(directions), errors)
+    def new(cls, line: int) -> int:
+        return line << cls.LINE_SHIFT
+
+    @classmethod
+    def line(cls, marks: int) -> int:
+        return marks >> cls.LINE_SHIFT
+
+    @classmethod
+    def has(cls, marks: int, column: str) -> bool:
+        return bool(marks >> (1 + cls.COLUMNS.index(column) * cls.WIDTH) & 1)
+
+    @classmethod
+    def merge(cls, marks: int, row: "Row") -> tuple[int, bool]:
+        """The marks with ``row`` merged in, and whether the row disagrees with earlier ones."""
+        if row.status == WITHDRAWN:
+            marks |= 1
+        disagrees = False
+        for index, column in enumerate(cls.COLUMNS):
+            if column not in row.task_values:
+                continue
+            shift = 1 + index * cls.WIDTH
+            fingerprint = hash(comparable(column, row.task_values[column][0])) & cls.MASK
+            if not marks >> shift & 1:
+                marks |= (1 | fingerprint << 1) << shift
+            elif (marks >> (shift + 1)) & cls.MASK != fingerprint:
+                disagrees = True
+        return marks, disagrees
+
+
+class Check:
+    """The first pass: every row parsed and checked; what the file names, kept small.
+
+    It keeps the tracks, directions and people the file names, a ``TaskMarks`` int per task and
+    a hash per piece of work. Rows that may repeat a piece of work (same hash) or disagree with
+    an earlier row of their task are read again, only when there are any, and compared exactly.
+    """
+
+    def __init__(self):
+        self.rows = 0
+        self.errors = Problems()
+        self.warnings = Problems()
+        self.tracks: dict[tuple, TrackSpec] = {}  # in order of appearance
+        self.directions: dict[str, None] = {}
+        self.logins: dict[str, str] = {}  # lowercase login → its spelling where it first appears
+        self.tasks: dict[str, int] = {}  # Row.task_key → TaskMarks
+        self.work_hashes: set[int] = set()
+        self.suspect_tasks: set[str] = set()
+        self.suspect_works: set[int] = set()
+        # Rows that repeat an earlier row's piece of work exactly: the writer skips them.
+        self.repeated_lines: set[int] = set()
+
+    @classmethod
+    def run(cls, table: Table) -> "Check":
+        check = cls()
+        for row in check.parsed(table):
+            check.add(row)
+        if check.suspect_tasks or check.suspect_works:
+            check.confirm(table)
+        for marks in check.tasks.values():
+            if not TaskMarks.has(marks, "title"):
+                check.errors.add(RowError(TaskMarks.line(marks), _("title: empty, but required.")))
+        return check
+
+    def parsed(self, table: Table) -> Iterator["Row"]:
+        """The valid rows of the file; the problems of the others are noted."""
+        lengths = max_lengths()
+        self.rows = 0
+        for record in table.records():
+            self.rows += 1
+            parser = RowParser(record, lengths)
+            row = parser.row()
+            self.errors.extend(parser.errors)
+            self.warnings.extend(parser.warnings)
+            if row:
+                yield row
+
+    def add(self, row: "Row"):
+        self.tracks.setdefault(row.track.key, row.track)
+        if "direction" in row.task_values:
+            self.directions.setdefault(row.task_values["direction"][0], None)
+        for login in [*row.mentors, *(row.work.contributors if row.work else ())]:
+            self.logins.setdefault(login.lower(), login)
+        key = row.task_key
+        marks, disagrees = TaskMarks.merge(self.tasks.get(key, TaskMarks.new(row.line)), row)
+        self.tasks[key] = marks
+        if disagrees:
+            self.suspect_tasks.add(key)
+        if row.work:
+            work_hash = hash((key, row.work.identity))
+            if work_hash in self.work_hashes:
+                self.suspect_works.add(work_hash)
+            self.work_hashes.add(work_hash)
+
+    def confirm(self, table: Table):
+        """Compare the suspect rows exactly: the first value of each task column and the first row
+        of each piece of work against the later ones."""
+        first_values: dict[tuple, dict[str, tuple[object, str, int]]] = {}
+        first_works: dict[tuple, tuple[WorkValues, int]] = {}
+        for row in Check().parsed(table):
+            key = row.task_key
+            if key in self.suspect_tasks:
+                values = first_values.setdefault(key, {})
+                for column, (value, text) in row.task_values.items():
+                    if column not in values:
+                        values[column] = (value, text, row.line)
+                        continue
+                    first, first_text, first_line = values[column]
+                    if comparable(column, value) != comparable(column, first):
+                        self.errors.add(
+                            RowError(
+                                row.line,
+                                _(
+                                    "%(column)s: “%(value)s” disagrees with line %(line)d "
+                                    "(“%(first)s”) for the same task."
+                                )
+                                % {
+                                    "column": column,
+                                    "value": text,
+                                    "line": first_line,
+                                    "first": first_text,
+                                },
+                            )
+                        )
+            if row.work and hash((key, row.work.identity)) in self.suspect_works:
+                work_key = (key, row.work.identity)
+                if work_key not in first_works:
+                    first_works[work_key] = (row.work, row.line)
+                    continue
+                first, first_line = first_works[work_key]
+                differences = first.differences(row.work)
+                if not differences:
+                    self.repeated_lines.add(row.line)
+                    continue
+                message = _(
+                    "The same piece of work as line %(line)d (same team or contributors), "
+                    "but a different %(columns)s."
+                )
+                self.errors.add(
+                    RowError(
+                        row.line,
+                        message % {"line": first_line, "columns": ", ".join(differences)},
+                    )
+                )
 
 
 # Writing --------------------------------------------------------------------------------------
@@ -839,8 +1038,25 @@ Mentor = Task.mentors.through
 
 def chunks(values: list, size: int = IN_CHUNK_SIZE) -> Iterator[list]:
     """Slices of ``values`` small enough for an IN clause."""
+    values = list(values)
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+# Flags kept with a task's id in the writer's map.
+TASK_SEEN, TASK_CREATED, TASK_MENTORED = 1, 2, 4
+
+
+def task_key(track_id: int, batch: str, code: str) -> str:
+    """What identifies a task in the writer's map: its track, batch and code as they compare."""
+    return f"{track_id}\x1f{' '.join(batch.split())}\x1f{normalize_code(code)}"
+
+
+def batched(values: Iterable, size: int) -> Iterator[tuple]:
+    """Tuples of ``size`` values (the last one shorter); itertools.batched from Python 3.12."""
+    iterator = iter(values)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
 
 
 def apply(obj: models.Model, wanted: dict) -> list[str]:
@@ -858,110 +1074,106 @@ def apply(obj: models.Model, wanted: dict) -> list[str]:
 
 
 class Writer:
-    """Compares a file's plan with the edition's records, then writes what is new or changed.
+    """The second pass: the file read again in batches of rows, each batch compared with the
+    edition's records and written, so that memory holds one batch and a few maps of ids.
 
-    Loading takes a constant number of queries (a few more for many people, in chunks); writing one
-    bulk query per kind and batch. Objects created here reference each other before they have
-    primary keys: ``bulk_create`` fills in the foreign keys once the referenced rows are saved.
+    People, directions and tracks are written first (the check named them all). Then, per batch,
+    its tasks and their mentors, then its pieces of work and their contributors: a query or two per
+    kind to load what exists, ``bulk_create`` and ``bulk_update`` for what is new or changed. A task
+    named again in a later batch is compared again: the check made sure its rows agree.
     """
 
-    def __init__(self, edition, plan: FilePlan, report: ImportReport):
+    WORK_FIELDS = [field for field in WorkValues.__dataclass_fields__ if field != "contributors"]
+
+    def __init__(self, edition, check: Check, report: ImportReport):
         self.edition = edition
-        self.plan = plan
+        self.check = check
         self.report = report
-        self.errors: list[RowError] = []
-        # In the order of writing: what each created object references is created before it.
-        self.created = {
-            model: [] for model in (Direction, Track, Participant, Task, Work, Contribution, Mentor)
-        }
-        self.updated = {Task: ([], set()), Work: ([], set())}
+        self.errors = Problems()
+        self.people: dict[str, int] = {}  # lowercase login → id
+        self.directions: dict[str, Direction] = {}
+        self.tracks: dict[tuple, Track] = {}
+        # The edition's tasks: "track id, batch, code as compared" → id << 3 | TASK_* flags.
+        self.tasks: dict[str, int] = {}
+        self.tasks_updated: set[int] = set()  # existing tasks the file changed
+        self.bounds: dict[int, Decimal] = {}  # the batch's "up to" tasks: id → their bound
+        self.touched: set[int] = set()  # people whose scores the import changes
+        self.everyone = False
 
-    def run(self):
-        people = self.people()
-        directions = self.directions()
-        tracks = self.tracks()
-        tasks = self.tasks(tracks, directions)
-        self.mentors(tasks, people)
-        works = self.works(tasks)
-        self.contributions(works, people)
-        if self.errors:
-            raise ImportRejected(self.errors)
-        self.save()
-
-    def create(self, obj, kind):
-        self.created[type(obj)].append(obj)
-        getattr(self.report, kind).created += 1
-        return obj
-
-    def update(self, obj, fields, kind):
-        if fields:
-            objs, all_fields = self.updated[type(obj)]
-            objs.append(obj)
-            all_fields.update(fields)
-            getattr(self.report, kind).updated += 1
-        else:
-            getattr(self.report, kind).unchanged += 1
-
-    def save(self):
-        for model, objs in self.created.items():
-            if objs:
-                model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-        for model, (objs, fields) in self.updated.items():
-            if objs:
-                model.objects.bulk_update(objs, sorted(fields), batch_size=BATCH_SIZE)
+    def run(self, table: Table):
+        # The check's fingerprints are not needed any more: make room for the ids.
+        self.check.tasks.clear()
+        self.check.work_hashes.clear()
+        self.write_people()
+        self.write_directions()
+        self.write_tracks()
+        self.load_tasks()
+        for rows in batched(Check().parsed(table), BATCH_SIZE):
+            self.write_tasks(rows)
+            self.write_works(rows)
+        if self.errors.count:
+            raise ImportRejected(self.errors.listed, count=self.errors.count)
+        counts = self.report.tasks
+        counts.created = sum(1 for value in self.tasks.values() if value & TASK_CREATED)
+        counts.updated = len(self.tasks_updated)
+        seen = sum(1 for value in self.tasks.values() if value & TASK_SEEN)
+        counts.unchanged = seen - counts.created - counts.updated
         if self.report.changed:
-            # Bulk writes send no post_save: the results change here, once, naming the people
-            # whose scores the file touched (everybody in the edition when that is most of it).
-            people = self.touched_people()
-            everyone = len(people) > REFRESH_PEOPLE_LIMIT
-            if not everyone:  # everyone: the background rebuild recounts them
-                tally.recount_edition(self.edition.pk)
-            type(self.edition).objects.filter(pk=self.edition.pk).results_changed(
-                people=() if everyone else people, everyone=everyone
-            )
+            self.results_changed()
 
-    def touched_people(self) -> set[int]:
-        """The people on a piece of work the file created or changed, or on a task whose stars
-        or withdrawal it changed."""
-        people = {contribution.participant_id for contribution in self.created[Contribution]}
-        works = [work.pk for work in self.updated[Work][0]]
-        tasks = [task.pk for task in self.updated[Task][0]]
-        for chunk in chunks(works):
-            people.update(
-                Contribution.objects.filter(work__in=chunk).values_list("participant", flat=True)
-            )
-        for chunk in chunks(tasks):
-            people.update(
+    def results_changed(self):
+        """Bulk writes send no post_save: the results change here, once, naming the people whose
+        scores the file touched (everybody in the edition when that is most of it)."""
+        for chunk in chunks(self.tasks_updated):
+            self.touch(
                 Contribution.objects.filter(work__task__in=chunk).values_list(
                     "participant", flat=True
                 )
             )
-        return people
+        if not self.everyone:  # everyone: the background rebuild recounts them
+            tally.recount_edition(self.edition.pk)
+        type(self.edition).objects.filter(pk=self.edition.pk).results_changed(
+            people=() if self.everyone else self.touched, everyone=self.everyone
+        )
 
-    def people(self) -> dict[str, Participant]:
-        """The people the file names, by lowercase login; new ones with their first spelling."""
-        people = {}
-        for chunk in chunks(list(self.plan.logins)):
-            for person in Participant.objects.by_logins(chunk).only("id", "login"):
-                people[person.login.lower()] = person
-        self.report.people.unchanged = len(people)
-        for lower, login in self.plan.logins.items():
-            if lower not in people:
-                people[lower] = self.create(Participant(login=login), "people")
-        return people
+    def touch(self, people: Iterable[int]):
+        if not self.everyone:
+            self.touched.update(people)
+            if len(self.touched) > REFRESH_PEOPLE_LIMIT:
+                self.everyone = True
+                self.touched.clear()
 
-    def directions(self) -> dict[str, Direction]:
+    # What the check named ---------------------------------------------------------------------
+
+    def write_people(self):
+        """The people the file names, by lowercase login; new ones with their first spelling.
+
+        The check's map of logins becomes the map of ids, in place."""
+        self.people = logins = self.check.logins
+        unchanged = 0
+        for chunk in chunks(logins):
+            for pk, login in Participant.objects.by_logins(chunk).values_list("id", "login"):
+                logins[login.lower()] = pk
+                unchanged += 1
+        self.report.people.unchanged = unchanged
+        new = (Participant(login=login) for login in logins.values() if isinstance(login, str))
+        for batch in batched(new, BATCH_SIZE):
+            for person in Participant.objects.bulk_create(batch):
+                logins[person.login.lower()] = person.pk
+                self.report.people.created += 1
+
+    def write_directions(self):
         """The directions the file names, by name; created when new."""
-        directions = {}
-        for chunk in chunks(self.plan.directions):
-            directions.update((d.name, d) for d in Direction.objects.filter(name__in=chunk))
-        self.report.directions.unchanged = len(directions)
-        for name in self.plan.directions:
-            if name not in directions:
-                directions[name] = self.create(Direction(name=name), "directions")
-        return directions
+        names = list(self.check.directions)
+        for chunk in chunks(names):
+            self.directions.update((d.name, d) for d in Direction.objects.filter(name__in=chunk))
+        self.report.directions.unchanged = len(self.directions)
+        new = [Direction(name=name) for name in names if name not in self.directions]
+        for direction in Direction.objects.bulk_create(new):
+            self.directions[direction.name] = direction
+        self.report.directions.created = len(new)
 
-    def tracks(self) -> dict[tuple, Track]:
+    def write_tracks(self):
         """The edition's tracks the file names, by TrackSpec key; created when missing."""
         existing = list(Track.objects.filter(edition=self.edition))
         by_kind = {track.kind: track for track in existing if track.kind != TrackKind.OTHER}
@@ -969,11 +1181,8 @@ class Writer:
         slugs = {track.slug for track in existing}
         # Other tracks come after the standard ones, in the order the file names them.
         order = max([track.order for track in existing] + [max(STANDARD_TRACK_ORDER.values())])
-        specs = {}
-        for plan in self.plan.tasks.values():
-            specs.setdefault(plan.track.key, plan.track)
-        tracks = {}
-        for key, spec in specs.items():
+        new = []
+        for key, spec in self.check.tracks.items():
             if spec.kind == TrackKind.OTHER:
                 track = by_name.get(fold(spec.name))
             else:
@@ -982,11 +1191,13 @@ class Writer:
                 self.report.tracks.unchanged += 1
             else:
                 order += spec.kind == TrackKind.OTHER
-                track = self.create(self.new_track(spec, by_name, slugs, order), "tracks")
+                track = self.new_track(spec, by_name, slugs, order)
                 by_name[fold(track.name)] = track
                 slugs.add(track.slug)
-            tracks[key] = track
-        return tracks
+                new.append(track)
+            self.tracks[key] = track
+        Track.objects.bulk_create(new)
+        self.report.tracks.created = len(new)
 
     def new_track(self, spec: TrackSpec, names, slugs, order) -> Track:
         """A track of the edition for ``spec``, with a name and a slug that are free."""
@@ -1001,106 +1212,184 @@ class Writer:
             order = STANDARD_TRACK_ORDER[spec.kind]
         return Track(edition=self.edition, kind=spec.kind, name=name, slug=slug, order=order)
 
-    def tasks(self, tracks, directions) -> list[tuple[TaskPlan, Task]]:
-        """Each task of the file with its record, matched by track, batch and code.
-
-        The columns the file gives replace the recorded ones; a withdrawn task stays withdrawn.
-        """
-        fields = ["track", "batch", "code", "title", "direction", "stars", "issue_url", "withdrawn"]
-        existing = {
-            (task.track_id, " ".join(task.batch.split()), normalize_code(task.code)): task
-            for task in Task.objects.filter(track__edition=self.edition).only(*fields)
-        }
-        tasks = []
-        for plan in self.plan.tasks.values():
-            track = tracks[plan.track.key]
-            wanted = {
-                column: plan.value(column)
-                for column in ("title", "stars", "issue_url")
-                if column in plan.values
-            }
-            if "direction" in plan.values:
-                wanted["direction"] = directions[plan.value("direction")]
-            if plan.withdrawn:
-                wanted["withdrawn"] = True
-            task = existing.get((track.pk, plan.batch, normalize_code(plan.code)))
-            if task is None:
-                task = Task(
-                    track=track,
-                    batch=plan.batch,
-                    code=plan.code,
-                    position=code_position(plan.code),
-                    **wanted,
-                )
-                self.create(task, "tasks")
-            else:
-                self.update(task, apply(task, wanted), "tasks")
-            tasks.append((plan, task))
-        return tasks
-
-    def mentors(self, tasks, people):
-        """Mentors the file names are added to their tasks; none is removed."""
-        existing = set(
-            Mentor.objects.filter(task__track__edition=self.edition).values_list(
-                "task_id", "participant_id"
-            )
+    def load_tasks(self):
+        """The ids of the edition's tasks by track, batch and code as codes compare."""
+        rows = Task.objects.filter(track__edition=self.edition).values_list(
+            "id", "track_id", "batch", "code"
         )
-        for plan, task in tasks:
-            for login in plan.value("mentors") or []:
-                person = people[login.lower()]
-                if (task.pk, person.pk) in existing:
-                    self.report.mentors.unchanged += 1
-                else:
-                    self.create(Mentor(task=task, participant=person), "mentors")
+        for pk, track_id, batch, code in rows.iterator(chunk_size=BATCH_SIZE * 5):
+            self.tasks[task_key(track_id, batch, code)] = pk << 3
 
-    def works(self, tasks) -> list[tuple[Work, tuple[str, ...]]]:
-        """The pieces of work of the file with their contributors' logins."""
-        fields = [field for field in WorkValues.__dataclass_fields__ if field != "contributors"]
+    # Batches ---------------------------------------------------------------------------------
+
+    def task_key(self, row: "Row") -> str:
+        return task_key(self.tracks[row.track.key].pk, row.batch, row.code)
+
+    def task_id(self, key: str) -> int | None:
+        value = self.tasks.get(key)
+        return None if value is None else value >> 3
+
+    def write_tasks(self, rows: tuple["Row", ...]):
+        """The tasks of a batch of rows: the columns the rows give replace the recorded ones;
+        a withdrawn task stays withdrawn. Then the mentors the rows name (none is removed)."""
+        wanted: dict[str, dict] = {}
+        firsts: dict[str, Row] = {}
+        mentors: dict[str, list[str]] = {}
+        for row in rows:
+            key = self.task_key(row)
+            firsts.setdefault(key, row)
+            values = wanted.setdefault(key, {})
+            for column in ("title", "issue_url"):
+                if column in row.task_values:
+                    values.setdefault(column, row.task_values[column][0])
+            if "stars" in row.task_values:
+                stars = row.task_values["stars"][0]
+                values.setdefault("stars", stars.stars)
+                values.setdefault("stars_up_to", stars.up_to)
+            if "direction" in row.task_values:
+                values.setdefault("direction", self.directions[row.task_values["direction"][0]])
+            if row.status == WITHDRAWN:
+                values["withdrawn"] = True
+            if row.mentors:
+                mentors.setdefault(key, row.mentors)
+        fields = ["title", "direction", "stars", "stars_up_to", "issue_url", "withdrawn"]
+        known = [self.task_id(key) for key in wanted if key in self.tasks]
+        existing = {task.pk: task for task in Task.objects.filter(pk__in=known).only(*fields)}
+        changed_tasks, changed_fields, new = [], set(), []
+        for key, values in wanted.items():
+            task = existing.get(self.task_id(key))
+            if task is None:
+                row = firsts[key]
+                new.append(
+                    Task(
+                        track=self.tracks[row.track.key],
+                        batch=row.batch,
+                        code=row.code,
+                        position=code_position(row.code),
+                        **values,
+                    )
+                )
+                continue
+            changed = apply(task, values)
+            if changed:
+                changed_tasks.append(task)
+                changed_fields.update(changed)
+                if not self.tasks[key] & TASK_CREATED:
+                    self.tasks_updated.add(task.pk)
+        for task in Task.objects.bulk_create(new):
+            key = task_key(task.track_id, task.batch, task.code)
+            self.tasks[key] = task.pk << 3 | TASK_CREATED
+        if changed_tasks:
+            Task.objects.bulk_update(changed_tasks, sorted(changed_fields))
+        for key in wanted:
+            self.tasks[key] |= TASK_SEEN
+        self.bounds = {
+            task.pk: task.stars
+            for task in [*existing.values(), *new]
+            if task.stars_up_to and task.stars is not None
+        }
+        self.write_mentors(mentors)
+
+    def write_mentors(self, mentors: dict[str, list[str]]):
+        keys = [key for key in mentors if not self.tasks[key] & TASK_MENTORED]
+        wanted = {
+            (self.task_id(key), self.people[login.lower()])
+            for key in keys
+            for login in mentors[key]
+        }
+        tasks = {task for task, person in wanted}
+        existing = set(
+            Mentor.objects.filter(task__in=tasks).values_list("task_id", "participant_id")
+        )
+        new = [Mentor(task_id=task, participant_id=person) for task, person in wanted - existing]
+        Mentor.objects.bulk_create(new)
+        self.report.mentors.created += len(new)
+        self.report.mentors.unchanged += len(wanted & existing)
+        for key in keys:
+            self.tasks[key] |= TASK_MENTORED
+
+    def write_works(self, rows: tuple["Row", ...]):
+        """The pieces of work of a batch of rows, then their contributors (none is removed)."""
+        works = {
+            (self.task_id(self.task_key(row)), row.work.identity): row
+            for row in rows
+            if row.work and row.line not in self.check.repeated_lines
+        }
+        if not works:
+            return
+        # All the works of the batch's tasks (a few each), so that one IN clause names them.
         existing = {
             (work.task_id, work.identity): work
-            for work in Work.objects.filter(task__track__edition=self.edition).only(
-                "task", "identity", *fields
+            for work in Work.objects.filter(task__in={task for task, identity in works}).only(
+                "task", "identity", "awarded_reason", *self.WORK_FIELDS
             )
+            if (work.task_id, work.identity) in works
         }
-        works = []
-        for plan, task in tasks:
-            for identity, (values, line) in plan.works.items():
-                wanted = {
-                    name: getattr(values, name)
-                    for name in fields
-                    if getattr(values, name) not in ("", None)
-                }
-                work = existing.get((task.pk, identity))
-                if work is None:
-                    work = Work(task=task, identity=identity, **wanted)
-                    self.create(work, "works")
-                else:
-                    changed = apply(work, wanted)
-                    submitted, completed = work.submitted_on, work.completed_on
-                    if submitted and completed and completed < submitted:
-                        self.errors.append(RowError(line, dates_out_of_order(submitted, completed)))
-                    if changed:
-                        # bulk_update does not run auto_now.
-                        work.updated_at = timezone.now()
-                        changed.append("updated_at")
-                    self.update(work, changed, "works")
-                works.append((work, values.contributors))
-        return works
+        changed_works, changed_fields, new = [], set(), []
+        for key, row in works.items():
+            values = {
+                name: getattr(row.work, name)
+                for name in self.WORK_FIELDS
+                if getattr(row.work, name) not in ("", None)
+            }
+            work = existing.get(key)
+            if work is None:
+                work = Work(task_id=key[0], identity=key[1], **values)
+                changed = None
+            else:
+                changed = apply(work, values)
+            submitted, completed = work.submitted_on, work.completed_on
+            bound = self.bounds.get(key[0])
+            if submitted and completed and completed < submitted:
+                # Not written: the import fails at the end of this pass with all such rows.
+                self.errors.add(RowError(row.line, dates_out_of_order(submitted, completed)))
+            elif (
+                bound is not None and (work.awarded_stars or 0) > bound and not work.awarded_reason
+            ):
+                self.errors.add(RowError(row.line, above_bound(work.awarded_stars, bound)))
+            elif changed is None:
+                new.append(work)
+                self.report.works.created += 1
+            elif changed:
+                # bulk_update does not run auto_now.
+                work.updated_at = timezone.now()
+                changed_works.append(work)
+                changed_fields.update([*changed, "updated_at"])
+                self.report.works.updated += 1
+            else:
+                self.report.works.unchanged += 1
+        Work.objects.bulk_create(new)
+        if changed_works:
+            Work.objects.bulk_update(changed_works, sorted(changed_fields))
+            self.touch(
+                Contribution.objects.filter(work__in=changed_works).values_list(
+                    "participant", flat=True
+                )
+            )
+        ids = {key: work.pk for key, work in existing.items()}
+        ids.update(((work.task_id, work.identity), work.pk) for work in new)
+        self.write_contributions(
+            {
+                (ids[key], self.people[login.lower()])
+                for key, row in works.items()
+                for login in row.work.contributors
+            },
+            known_works=[work.pk for work in existing.values()],
+        )
 
-    def contributions(self, works, people):
-        """Contributors the file names are added to their work; none is removed."""
+    def write_contributions(self, wanted: set[tuple[int, int]], known_works: list[int]):
         existing = set(
-            Contribution.objects.filter(work__task__track__edition=self.edition).values_list(
+            Contribution.objects.filter(work__in=known_works).values_list(
                 "work_id", "participant_id"
             )
         )
-        for work, logins in works:
-            for login in logins:
-                person = people[login.lower()]
-                if (work.pk, person.pk) in existing:
-                    self.report.contributions.unchanged += 1
-                else:
-                    self.create(Contribution(work=work, participant=person), "contributions")
+        new = [
+            Contribution(work_id=work, participant_id=person) for work, person in wanted - existing
+        ]
+        Contribution.objects.bulk_create(new)
+        self.report.contributions.created += len(new)
+        self.report.contributions.unchanged += len(wanted & existing)
+        self.touch(person for work, person in wanted - existing)
 
 
 def unique(slug: str, taken: set[str], fallback: str) -> str:

@@ -1,5 +1,7 @@
 import re
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import F, Q, Value
@@ -36,6 +38,17 @@ def code_position(code):
         else:
             current = CHINESE_DIGITS[char]
     return total + current
+
+
+def format_stars(stars):
+    """Stars as organizers write them: 2, 0.5, 0.025 (no trailing zeros)."""
+    text = f"{stars:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def exact_stars(stars):
+    """Stars as a number without trailing zeros (13, 0.025), for exports; None stays None."""
+    return None if stars is None else Decimal(format_stars(Decimal(stars)))
 
 
 def work_identity(team, logins):
@@ -98,12 +111,20 @@ class Task(models.Model):
     )
     stars = models.DecimalField(
         _("stars"),
-        max_digits=4,
-        decimal_places=1,
+        max_digits=6,
+        decimal_places=3,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text=_("Difficulty; half stars allowed."),
+        help_text=_("Difficulty and reward in stars, to three decimals (0.025, 0.5, 2)."),
+    )
+    stars_up_to = models.BooleanField(
+        _("up to"),
+        default=False,
+        help_text=_(
+            "The stars are an upper bound (最高0.2⭐): each piece of work earns the stars its "
+            "review awards, not more."
+        ),
     )
     issue_url = models.URLField(_("GitHub issue"), max_length=500, blank=True)
     mentors = models.ManyToManyField(
@@ -207,6 +228,34 @@ class Work(models.Model):
             "Empty: the stars (the grade's, else the task's) × the edition's CNY per star."
         ),
     )
+    awarded_stars = models.DecimalField(
+        _("awarded stars"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "The stars this piece of work earned when they differ from the task's or the grade's: "
+            "the review of an “up to” task, a bonus, a project paid in proportion. Empty: the "
+            "grade's stars, else the task's."
+        ),
+    )
+    awarded_reason = models.CharField(
+        _("reason for the awarded stars"),
+        max_length=500,
+        blank=True,
+        help_text=_("Required when the awarded stars exceed the upper bound of an “up to” task."),
+    )
+    payer = models.CharField(
+        _("payer"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who pays this work's reward when it is not the organizers (Paddle2ONNX PMC, a "
+            "partner). Empty: the track's payer, else the organizers."
+        ),
+    )
     submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     identity = models.CharField(
@@ -237,6 +286,11 @@ class Work(models.Model):
                 condition=Q(reward__isnull=True) | Q(reward__gte=0), name="work_reward_not_negative"
             ),
             models.CheckConstraint(
+                condition=Q(awarded_stars__isnull=True)
+                | Q(awarded_stars__gte=0, awarded_stars__lte=100),
+                name="work_awarded_stars_in_range",
+            ),
+            models.CheckConstraint(
                 condition=Q(submitted_on__isnull=True)
                 | Q(completed_on__isnull=True)
                 | Q(completed_on__gte=F("submitted_on")),
@@ -257,6 +311,30 @@ class Work(models.Model):
         if self.team.strip() or not self.identity:
             self.identity = self.current_identity()
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        problem = self.awarded_stars_problem()
+        if problem:
+            raise ValidationError({"awarded_reason": problem})
+
+    def awarded_stars_problem(self):
+        """Why the awarded stars cannot stand as they are, or None: above the bound of an “up
+        to” task, they need a reason."""
+        task = self.task if self.task_id else None
+        if (
+            task is not None
+            and task.stars_up_to
+            and task.stars is not None
+            and self.awarded_stars is not None
+            and self.awarded_stars > task.stars
+            and not self.awarded_reason.strip()
+        ):
+            return _(
+                "%(awarded)s stars are above the task's upper bound of %(bound)s stars: "
+                "give the reason for the exception."
+            ) % {"awarded": format_stars(self.awarded_stars), "bound": format_stars(task.stars)}
+        return None
 
     def current_identity(self, logins=None):
         if logins is None:

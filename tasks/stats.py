@@ -180,28 +180,36 @@ def _grade_stars(grade_field):
     return [When(**{grade_field: grade}, then=Value(stars)) for grade, stars in GRADE_STARS.items()]
 
 
-def points_expression(prefix=""):
-    """Points of a piece of work reached through ``prefix``: its grade's stars if it has a grade,
-    else its task's stars, else 1 (the leaderboard rule)."""
-    return Case(
-        *_grade_stars(f"{prefix}grade"),
-        default=Coalesce(F(f"{prefix}task__stars"), Value(Decimal(1))),
-        output_field=DecimalField(max_digits=6, decimal_places=1),
+STARS_FIELD = DecimalField(max_digits=6, decimal_places=3)
+
+
+def earned_stars_expression(prefix=""):
+    """The stars a piece of work reached through ``prefix`` earned: its awarded stars if set,
+    else its grade's stars if it has a grade, else its task's stars; NULL when none is known."""
+    return Coalesce(
+        F(f"{prefix}awarded_stars"),
+        Case(
+            *_grade_stars(f"{prefix}grade"),
+            default=F(f"{prefix}task__stars"),
+            output_field=STARS_FIELD,
+        ),
+        output_field=STARS_FIELD,
     )
+
+
+def points_expression(prefix=""):
+    """Points of a piece of work reached through ``prefix``: the stars it earned, else 1 (the
+    leaderboard rule)."""
+    return Coalesce(earned_stars_expression(prefix), Value(Decimal(1)), output_field=STARS_FIELD)
 
 
 def reward_expression(prefix=""):
-    """The reward of a piece of work: the amount entered, else its stars (the grade's, else the
-    task's) × the edition's CNY per star; NULL when either is missing."""
-    stars = Case(
-        *_grade_stars(f"{prefix}grade"),
-        default=F(f"{prefix}task__stars"),
-        output_field=DecimalField(max_digits=6, decimal_places=1),
-    )
+    """The reward of a piece of work: the amount entered, else the stars it earned × the
+    edition's CNY per star; NULL when either is missing."""
     return Coalesce(
         F(f"{prefix}reward"),
         ExpressionWrapper(
-            stars * F(f"{prefix}task__track__edition__yuan_per_star"),
+            earned_stars_expression(prefix) * F(f"{prefix}task__track__edition__yuan_per_star"),
             output_field=DecimalField(max_digits=12, decimal_places=2),
         ),
         output_field=DecimalField(max_digits=12, decimal_places=2),

@@ -134,7 +134,10 @@ def test_form_lists_the_columns_and_encodings(organizer_client, edition):
     help_text = response.context["form"].fields["file"].help_text
     assert "UTF-8 (with or without BOM) or GB18030" in help_text
     assert "Required columns: track, code, title, status." in help_text
-    assert "Optional columns: direction, stars, reward, batch, issue_url, mentors" in help_text
+    assert (
+        "Optional columns: direction, stars, awarded_stars, payer, reward, batch, issue_url"
+        in help_text
+    )
     assert help_text in response.content.decode()
 
 

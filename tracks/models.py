@@ -22,6 +22,15 @@ class Track(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     tracking_issue_url = models.URLField(_("tracking issue"), blank=True)
+    payer = models.CharField(
+        _("payer"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Who pays this track's rewards when it is not the organizers (a partner track's "
+            "vendor). A piece of work may name its own."
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     certificates_numbered = models.PositiveIntegerField(
         _("certificates numbered"),

@@ -91,7 +91,7 @@ ROWS = [
         "'@bob",
         "开源贡献个人挑战赛",
         "NO.1 快速傅里叶变换",
-        "2.0",
+        "2",
         "2000.00",
         "2025-02-08",
         f"{SITE}/certificates/PH3-IND-0002/",
@@ -103,7 +103,7 @@ ROWS = [
         "",
         "护航计划集训营",
         "项目一 @mention",
-        "5.0",
+        "5",
         "10000.00",
         "2025-02-08",
         f"{SITE}/certificates/PH3-CAMP-0001/",
@@ -239,9 +239,9 @@ def test_the_edition_leaderboard_csv(third, client):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert read_csv(body(response)) == [
         ["rank", "login", "name", "points", "tasks_completed", "reward"],
-        ["1", "carol", "", "5.0", "1", "10000.00"],
+        ["1", "carol", "", "5", "1", "10000.00"],
         ["2", "alice", "Alice Zhang", "2.5", "2", "3000.00"],
-        ["3", "bob", "'@bob", "2.0", "1", "2000.00"],
+        ["3", "bob", "'@bob", "2", "1", "2000.00"],
     ]
 
 
@@ -277,9 +277,9 @@ def test_the_honour_roll_exports(third, client):
         ["track", "batch", "code", "title", "team", "contributors", "grade", "stars", "reward",
          "completed_on"],
         ["开源贡献个人挑战赛", "", "NO.1", "快速傅里叶变换", "'=cmd|' /C calc'!A0", "alice; bob",
-         "", "2.0", "4000.00", ""],
+         "", "2", "4000.00", ""],
         ["开源贡献个人挑战赛", "", "NO.2", "'+docs", "", "alice", "", "0.5", "1000.00", ""],
-        ["护航计划集训营", "提前批", "项目一", "'@mention", "", "carol", "excellent", "5.0",
+        ["护航计划集训营", "提前批", "项目一", "'@mention", "", "carol", "excellent", "5",
          "10000.00", ""],
     ]  # fmt: skip
     # JSON is data, not a spreadsheet: the text is exact.

@@ -39,9 +39,9 @@ def test_the_task_csv_honours_the_browser_s_filters(client, seventh):
     rows = read_csv(body(response))
     assert rows[:3] == [
         HEADER,
-        ["fundable", "", "NO.8", "Task NO.8", "", "13.0", "completed", "", "team-8",
+        ["fundable", "", "NO.8", "Task NO.8", "", "13", "completed", "", "team-8",
          "ind-09; ind-10", "26000.00"],
-        ["fundable", "", "NO.7", "Task NO.7", "", "12.0", "completed", "", "team-7",
+        ["fundable", "", "NO.7", "Task NO.7", "", "12", "completed", "", "team-7",
          "ind-08; ind-09", "24000.00"],
     ]  # fmt: skip
     assert len(rows) == 1 + 8
@@ -80,7 +80,7 @@ def test_cells_that_look_like_formulas_are_neutralised(client):
     rows = read_csv(body(client.get("/editions/3rd/tasks.csv")))
     text = body(client.get("/editions/3rd/tasks.json")).decode()
 
-    assert rows[1] == ["individual", "", "NO.1", "'=HYPERLINK(\"http://x\")", "", "1.0",
+    assert rows[1] == ["individual", "", "NO.1", "'=HYPERLINK(\"http://x\")", "", "1",
                        "completed", "", "'-team", "alice", "2000.00"]  # fmt: skip
     assert "private remark" not in text
 

@@ -34,6 +34,8 @@ COLUMNS = [
     "title",
     "direction",
     "stars",
+    "awarded_stars",
+    "payer",
     "reward",
     "batch",
     "issue_url",
@@ -526,21 +528,111 @@ def test_withdrawn_row_withdraws_an_existing_task_with_its_work(edition):
         ("12 * ⭐", "12"),
         ("⭐×12", "12"),
         ("100", "100"),
+        ("0.025", "0.025"),
+        ("0.15", "0.15"),
+        ("0.25⭐", "0.25"),
+        ("0.75 ⭐️", "0.75"),
+        ("🌟", "1"),
+        ("🌟🌟", "2"),
+        ("0.3", "0.3"),
     ],
 )
 def test_star_spellings(edition, text, stars):
     import_tasks(csv_file(row(stars=text)), "tasks.csv", edition)
 
-    assert Task.objects.get().stars == Decimal(stars)
+    task = Task.objects.get()
+    assert (task.stars, task.stars_up_to) == (Decimal(stars), False)
 
 
-@pytest.mark.parametrize("text", ["0", "0.3", "100.5", "-1", "many", "⭐x", "2⭐½x"])
+@pytest.mark.parametrize(
+    ("text", "stars"),
+    [("最高0.2⭐", "0.2"), ("最高 0.2 ⭐️", "0.2"), ("up to 0.5", "0.5"), ("最多⭐⭐", "2")],
+)
+def test_up_to_stars_are_an_upper_bound(edition, text, stars):
+    import_tasks(csv_file(row(stars=text)), "tasks.csv", edition)
+
+    task = Task.objects.get()
+    assert (task.stars, task.stars_up_to) == (Decimal(stars), True)
+
+
+@pytest.mark.parametrize("text", ["0", "0.0005", "100.5", "-1", "many", "⭐x", "2⭐½x", "最高"])
 def test_bad_stars_are_rejected(edition, text):
     assert rejected(csv_file(row(stars=text)), edition) == [
         (
             2,
-            f"stars: “{text}” is not a number of stars: a positive multiple of 0.5 up to 100, "
-            "such as 2, 0.5, ⭐⭐ or 12×⭐.",
+            f"stars: “{text}” is not a number of stars: a positive number up to 100 with at most "
+            "three decimals, such as 2, 0.5, 0.025, ⭐⭐, 12×⭐ or 最高0.2⭐ (up to).",
+        )
+    ]
+
+
+def test_up_to_and_plain_stars_of_one_task_disagree(edition):
+    data = csv_file(row(stars="最高0.2⭐"), row(stars="0.2", contributors="bob"))
+
+    assert rejected(data, edition) == [
+        (3, "stars: “0.2” disagrees with line 2 (“最高0.2⭐”) for the same task.")
+    ]
+
+
+def test_awarded_stars_and_payer_are_stored_with_the_work(edition):
+    data = csv_file(
+        row(stars="最高0.2⭐", awarded_stars="0.15", payer="Paddle2ONNX  PMC"),
+        row(track="camp", code="项目一", stars="", grade="优秀", awarded_stars="1"),
+    )
+
+    import_tasks(data, "tasks.csv", edition)
+
+    assert sorted(Work.objects.values_list("awarded_stars", "payer")) == [
+        (Decimal("0.150"), "Paddle2ONNX PMC"),
+        (Decimal("1.000"), ""),
+    ]
+
+
+def test_awarded_stars_above_an_up_to_bound_are_rejected(edition):
+    data = csv_file(row(stars="最高0.2⭐", awarded_stars="0.25"))
+
+    assert rejected(data, edition) == [
+        (
+            2,
+            "awarded_stars: 0.25 is above the task's upper bound of 0.2 stars (an exception "
+            "needs a reason: enter it in the admin).",
+        )
+    ]
+
+
+def test_awarded_stars_are_checked_against_the_recorded_bound(edition):
+    import_tasks(csv_file(row(stars="最高0.2⭐", status="提交PR")), "tasks.csv", edition)
+
+    data = csv_file(row(stars="", awarded_stars="0.3"))
+
+    assert rejected(data, edition) == [
+        (
+            2,
+            "awarded_stars: 0.3 is above the task's upper bound of 0.2 stars (an exception "
+            "needs a reason: enter it in the admin).",
+        )
+    ]
+
+
+def test_an_exception_recorded_in_the_admin_lets_awarded_stars_exceed_the_bound(edition):
+    import_tasks(csv_file(row(stars="最高0.2⭐", status="提交PR")), "tasks.csv", edition)
+    Work.objects.update(awarded_stars="0.3", awarded_reason="Did twice the work asked")
+
+    report = import_tasks(csv_file(row(stars="", awarded_stars="0.3")), "tasks.csv", edition)
+
+    assert (report.works, Work.objects.get().awarded_stars) == (
+        counts(updated=1),
+        Decimal("0.3"),
+    )
+
+
+@pytest.mark.parametrize("text", ["-0.5", "100.5", "0.0001", "lots", "最高0.2⭐"])
+def test_bad_awarded_stars_are_rejected(edition, text):
+    assert rejected(csv_file(row(awarded_stars=text)), edition) == [
+        (
+            2,
+            f"awarded_stars: “{text}” is not a number of stars: a number from 0 to 100 with at "
+            "most three decimals, such as 0.15, 2 or ⭐⭐.",
         )
     ]
 
@@ -886,7 +978,7 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(edition):
         row(code="NO.2", contributors="new-person"),
         row(code="", status="done"),
         row(code="NO.3"),
-        row(code="NO.4", stars="7.25", contributors=""),
+        row(code="NO.4", stars="7.2505", contributors=""),
         row(track="", code="NO.5", issue_url="issue 5"),
     ]
 
@@ -895,8 +987,8 @@ def test_every_bad_row_is_reported_by_line_and_nothing_is_written(edition):
         (3, status_error("done")),
         (
             5,
-            "stars: “7.25” is not a number of stars: a positive multiple of 0.5 up to 100, "
-            "such as 2, 0.5, ⭐⭐ or 12×⭐.",
+            "stars: “7.2505” is not a number of stars: a positive number up to 100 with at most "
+            "three decimals, such as 2, 0.5, 0.025, ⭐⭐, 12×⭐ or 最高0.2⭐ (up to).",
         ),
         (5, "Status “completed” needs contributors."),
         (6, "track: empty, but required."),
@@ -954,14 +1046,17 @@ def test_import_takes_the_same_number_of_queries_whatever_the_number_of_rows(
 ):
     data = csv_file(*many_rows(count))
 
-    # A savepoint, seven loads (people, directions, tracks, tasks, mentors, works,
-    # contributions), seven bulk inserts, the edition's results version (which editions, then
-    # their version), the results clock, the savepoint's release; the task tallies recounted
-    # (TALLY_QUERIES); and the scores of the people named (SCORE_REFRESH_QUERIES, the same for
-    # up to 500 people).
-    with django_assert_num_queries(19 + TALLY_QUERIES + SCORE_REFRESH_QUERIES):
+    # A savepoint; people, directions and tracks loaded and inserted (6), the edition's task ids
+    # loaded; for the one batch of rows: mentors and works loaded, tasks, mentors, works and
+    # contributions inserted (6; nothing to load for new tasks and works); the edition's results
+    # version (which editions, then their version), the results clock, the savepoint's release;
+    # the task tallies recounted (TALLY_QUERIES); and the scores of the people named
+    # (SCORE_REFRESH_QUERIES, the same for up to 500 people).
+    with django_assert_num_queries(18 + TALLY_QUERIES + SCORE_REFRESH_QUERIES):
         import_tasks(data, "tasks.csv", edition)
-    with django_assert_num_queries(9):
+    # A savepoint, four loads (people, directions, tracks, task ids), four for the batch (tasks,
+    # mentors, works, contributions), the savepoint's release.
+    with django_assert_num_queries(10):
         report = import_tasks(data, "tasks.csv", edition)
     assert report.changed is False
 
@@ -974,10 +1069,10 @@ def test_update_takes_one_query_per_kind_of_change(edition):
         report = import_tasks(csv_file(*rows), "tasks.csv", edition)
 
     assert (report.tasks, report.works) == (counts(updated=20), counts(updated=20))
-    # The nine loads and savepoints of a second import, two updates (tasks, works), the results
+    # The ten loads and savepoints of a second import, two updates (tasks, works), the results
     # version (which editions, then their version), the results clock, the people on the
     # changed works and tasks, the task tallies, and their scores.
-    assert len(queries) == 9 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
+    assert len(queries) == 10 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
 
 
 def results_version(edition):
@@ -1095,3 +1190,70 @@ def test_status_values_are_accepted_with_spaces_for_underscores(edition, label, 
     import_tasks(csv_file(row(status=label)), "tasks.csv", edition)
 
     assert Work.objects.get().status == status
+
+
+# Files read in several batches -------------------------------------------------------------------
+
+
+def batches_file():
+    """Rows whose tasks and works recur far apart: a task's title only on a later row, a
+    direction and mentors given late, a piece of work repeated word for word, a withdrawal."""
+    rows = [row(code=f"NO.{n}", contributors=f"dev-{n}") for n in range(2, 8)]
+    return csv_file(
+        row(code="NO.1", title="", direction="", stars="", contributors="dev-1"),
+        *rows,
+        row(code="no. 1", contributors="dev-1"),
+        row(code="NO.2", direction="框架开发", mentors="mentor-a", contributors="dev-2"),
+        row(code="NO.3", contributors="dev-3"),  # the same work as an earlier row
+        row(code="NO.9", title="Late", status="open", contributors=""),
+        row(code="NO.9", title="", status="withdrawn", contributors=""),
+        row(code="NO.4", team="Team", contributors="dev-4;DEV-5"),
+    )
+
+
+def test_a_file_read_in_small_batches_imports_exactly_as_in_one(edition, monkeypatch):
+    other = EditionFactory(number=7, slug="7th", yuan_per_star=2000)
+    whole = import_tasks(batches_file(), "tasks.csv", edition)
+
+    monkeypatch.setattr("tasks.importing.BATCH_SIZE", 2)
+    batched = import_tasks(batches_file(), "tasks.csv", other)
+
+    # The same, but the people: the first import created them.
+    assert (batched.people, whole.people) == (counts(unchanged=8), counts(created=8))
+    assert {**batched.counts(), "people": None} == {**whole.counts(), "people": None}
+    assert (batched.rows, batched.warnings) == (whole.rows, whole.warnings)
+    assert (batched.tasks, batched.works, batched.contributions, batched.mentors) == (
+        counts(created=8),
+        counts(created=8),
+        counts(created=9),
+        counts(created=1),
+    )
+    assert snapshot(other) == snapshot(edition)
+    again = import_tasks(batches_file(), "tasks.csv", other)
+    assert (again.changed, again.tasks, again.works) == (
+        False,
+        counts(unchanged=8),
+        counts(unchanged=8),
+    )
+
+
+def test_errors_beyond_the_listed_ones_are_counted(edition, monkeypatch):
+    monkeypatch.setattr("tasks.importing.MAX_LISTED", 3)
+    data = csv_file(*[row(code=f"NO.{n}", status="done") for n in range(5)])
+
+    with pytest.raises(ImportRejected) as caught:
+        import_tasks(data, "tasks.csv", edition)
+
+    assert (caught.value.count, caught.value.unlisted) == (5, 2)
+    assert [error.line for error in caught.value.errors] == [2, 3, 4]
+    assert str(caught.value) == "The file was rejected (5 errors); nothing was changed."
+
+
+def test_a_file_is_read_from_disk_row_by_row(edition, tmp_path):
+    path = tmp_path / "tasks.csv"
+    path.write_bytes(batches_file())
+
+    with path.open("rb") as file:
+        report = import_tasks(file, "tasks.csv", edition)
+
+    assert (report.rows, report.tasks.created) == (13, 8)

@@ -5,30 +5,52 @@
 The file mixes what organizers' files hold: the four kinds of track under their kind or published
 names, camp projects in batches with mentors and grades, open and withdrawn tasks, every status
 word, teams, several contributors on one row, logins in varying case, star spellings, rewards,
-pull requests and dates. It is imported into a fresh edition as a dry run, for real, and once
-more, which must change nothing; each run prints its rows, wall time and number of queries.
-The edition and the people and directions it created are deleted afterwards unless --keep is
-given.
+pull requests and dates. It is written to disk as it is generated, then imported into a fresh
+edition as a dry run, for real, and once more, which must change nothing. Each import runs as
+``manage.py import_tasks`` in a process of its own, configured as in production (DEBUG off, the
+background tasks queued, not run), and prints its wall time and peak memory (maximum resident
+set size), beside the memory of a process that only starts Django. The edition, the people and
+directions it created and the queued rebuild are deleted afterwards unless --keep is given.
 """
 
 import csv
+import os
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from hackathon.models import Edition
-from participants.models import Participant
-from tasks.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, import_tasks
-from tasks.models import Contribution, Direction, Task, Work
+from participants.models import Participant, Score
+from participants.scores import rebuild_all
+from tasks.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from tasks.models import Contribution, Direction, Task, TaskTally, Work
 from tracks.models import Track
 
 LOGIN_PREFIX = "bench-dev-"
+# Runs manage.py with the given arguments, then writes the process's peak resident memory (kB).
+PEAK_WRAPPER = """
+import os, sys
+from django.core.management import execute_from_command_line
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hackathon.settings")
+peak_file, arguments = sys.argv[1], sys.argv[2:]
+try:
+    execute_from_command_line(["manage.py", *arguments])
+finally:
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(peak_file, "w") as out:
+        out.write(peak)
+"""
 CHINESE_DIGITS = "零一二三四五六七八九"
 DIRECTIONS = ["框架开发", "科学计算", "套件建设", "论文复现", "基础设施建设", "合作伙伴 (OpenVINO)"]
 TRACK_NAMES = {
@@ -92,10 +114,11 @@ class RowGenerator:
         return self.random.choices(list(weights), weights=list(weights.values()))[0]
 
     def rows(self, count):
-        rows = []
-        while len(rows) < count:
-            rows.extend(self.task_rows())
-        return rows[:count]
+        """``count`` rows, generated one task at a time."""
+        while count > 0:
+            for row in self.task_rows()[:count]:
+                count -= 1
+                yield row
 
     def task_rows(self):
         kind = self.choice(TRACK_WEIGHTS)
@@ -172,17 +195,6 @@ def key(task):
     return {name: task[name] for name in ("track", "code", "batch") if name in task}
 
 
-class QueryCounter:
-    """Counts the queries run through the connection, without keeping their SQL."""
-
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 class Command(BaseCommand):
     help = "Benchmark the import with a generated file: dry run, first import, second import."
 
@@ -198,47 +210,78 @@ class Command(BaseCommand):
         if rows < 1 or people < 1:
             raise CommandError("--rows and --people must be positive.")
         generator = RowGenerator(people, seed)
-        data = generator.rows(rows)
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "bench.csv"
+            named = set()
             with path.open("w", encoding="utf-8-sig", newline="") as file:
                 writer = csv.DictWriter(file, fieldnames=REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
                 writer.writeheader()
-                writer.writerows(data)
-            content = path.read_bytes()
-        named = {
-            login.lower()
-            for row in data
-            for column in ("contributors", "mentors")
-            for login in row.get(column, "").split(";")
-            if login
-        }
-        self.stdout.write(
-            f"{len(data)} rows, {len(named)} people, {generator.tasks} tasks, "
-            f"{len(content) / 1e6:.1f} MB; database: {connection.vendor}"
-        )
-        directions = set(Direction.objects.values_list("name", flat=True))
-        edition = self.fresh_edition()
-        try:
-            self.run("dry run", content, edition, dry_run=True)
-            self.run("first import", content, edition)
-            report = self.run("second import", content, edition)
-            if report.changed:
-                raise CommandError("The second import changed something.")
-        finally:
-            if not keep:
-                self.clean_up(edition, directions)
+                for row in generator.rows(rows):
+                    writer.writerow(row)
+                    for column in ("contributors", "mentors"):
+                        named.update(login.lower() for login in row.get(column, "").split(";"))
+            named.discard("")
+            self.stdout.write(
+                f"{rows} rows, {len(named)} people, {generator.tasks} tasks, "
+                f"{path.stat().st_size / 1e6:.1f} MB; database: {connection.vendor}"
+            )
+            directions = set(Direction.objects.values_list("name", flat=True))
+            edition = self.fresh_edition()
+            queued = set(DBTaskResult.objects.values_list("id", flat=True))
+            try:
+                _, memory = self.command("check")
+                self.stdout.write(f"Django alone (manage.py check): peak memory {memory:.0f} MB")
+                self.run("dry run", path, edition, "--dry-run")
+                self.run("first import", path, edition)
+                version = self.results_version(edition)
+                self.run("second import", path, edition)
+                if self.results_version(edition) != version:
+                    raise CommandError("The second import changed something.")
+            finally:
+                if not keep:
+                    self.clean_up(edition, directions, queued)
 
-    def run(self, label, content, edition, dry_run=False):
-        counter = QueryCounter()
+    def command(self, *arguments) -> tuple[str, float]:
+        """Run manage.py in a process of its own, as in production; its output and peak memory
+        (MB): the process's VmHWM, read by the process itself, as a fork's resource usage would
+        also count this process's memory."""
+        environment = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-import",
+            "TASKS_BACKEND": "database",
+            "DEV_TOOLS": "false",
+        }
+        with tempfile.NamedTemporaryFile("w+") as peak, tempfile.TemporaryFile("w+") as output:
+            process = subprocess.run(
+                [sys.executable, "-c", PEAK_WRAPPER, peak.name, *arguments],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env=environment,
+                cwd=settings.BASE_DIR,
+                check=False,
+            )
+            output.seek(0)
+            text = output.read()
+            kilobytes = peak.read().strip()
+        if process.returncode:
+            raise CommandError(f"manage.py {' '.join(arguments)} failed:\n{text}")
+        return text, int(kilobytes) / 1024
+
+    def run(self, label, path, edition, *options):
         start = time.perf_counter()
-        with connection.execute_wrapper(counter):
-            report = import_tasks(content, "bench.csv", edition, dry_run=dry_run)
+        output, memory = self.command(
+            "import_tasks", str(path), "--edition", edition.slug, *options
+        )
         seconds = time.perf_counter() - start
-        self.stdout.write(f"{label}: {report.rows} rows, {seconds:.2f} s, {counter.count} queries")
-        for line in report.summary_lines():
+        self.stdout.write(f"{label}: {seconds:.1f} s, peak memory {memory:.0f} MB")
+        for line in output.splitlines():
             self.stdout.write(f"    {line}")
-        return report
+        return output
+
+    @staticmethod
+    def results_version(edition):
+        return Edition.objects.values_list("results_version", flat=True).get(pk=edition.pk)
 
     def fresh_edition(self):
         number = (Edition.objects.aggregate(Max("number"))["number__max"] or 0) + 1
@@ -250,19 +293,29 @@ class Command(BaseCommand):
             yuan_per_star=2000,
         )
 
-    def clean_up(self, edition, directions):
-        """Delete the edition's records and the people and directions it brought.
+    def clean_up(self, edition, directions, queued):
+        """Delete the edition's records, the people and directions it brought and the rebuild it
+        queued, then recount what is left.
 
         Raw deletes, because the receivers of post_delete would otherwise run once per row.
         """
         using = connection.alias
-        Contribution.objects.filter(work__task__track__edition=edition)._raw_delete(using)
-        Task.mentors.through.objects.filter(task__track__edition=edition)._raw_delete(using)
-        Work.objects.filter(task__track__edition=edition)._raw_delete(using)
-        Task.objects.filter(track__edition=edition)._raw_delete(using)
-        Track.objects.filter(edition=edition)._raw_delete(using)
-        Edition.objects.filter(pk=edition.pk)._raw_delete(using)
-        Participant.objects.filter(
-            login__istartswith=LOGIN_PREFIX, contributions__isnull=True, mentored_tasks__isnull=True
-        )._raw_delete(using)
-        Direction.objects.exclude(name__in=directions).filter(tasks__isnull=True).delete()
+        with transaction.atomic():
+            Score.objects.filter(edition=edition)._raw_delete(using)
+            Score.objects.filter(participant__login__istartswith=LOGIN_PREFIX)._raw_delete(using)
+            TaskTally.objects.filter(track__edition=edition)._raw_delete(using)
+            Contribution.objects.filter(work__task__track__edition=edition)._raw_delete(using)
+            Task.mentors.through.objects.filter(task__track__edition=edition)._raw_delete(using)
+            Work.objects.filter(task__track__edition=edition)._raw_delete(using)
+            Task.objects.filter(track__edition=edition)._raw_delete(using)
+            Track.objects.filter(edition=edition)._raw_delete(using)
+            Edition.objects.filter(pk=edition.pk)._raw_delete(using)
+            Participant.objects.filter(
+                login__istartswith=LOGIN_PREFIX,
+                contributions__isnull=True,
+                mentored_tasks__isnull=True,
+            )._raw_delete(using)
+            Direction.objects.exclude(name__in=directions).filter(tasks__isnull=True).delete()
+            DBTaskResult.objects.exclude(id__in=queued).delete()
+            # The boards' counts and levels: as a rebuild leaves them.
+            rebuild_all(using)

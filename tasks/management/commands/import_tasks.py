@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hackathon.models import Edition
 from tasks.importing import ImportRejected, import_tasks
@@ -29,16 +30,26 @@ class Command(BaseCommand):
             ) from None
         path = Path(file)
         try:
-            data = path.read_bytes()
+            stream = path.open("rb")  # read row by row, twice: memory does not grow with the file
         except OSError as error:
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
             ) from None
         try:
-            report = import_tasks(data, path.name, edition, dry_run=dry_run)
+            with stream:
+                report = import_tasks(stream, path.name, edition, dry_run=dry_run)
         except ImportRejected as rejection:
             for error in rejection.errors:
                 self.stderr.write(str(error))
+            if rejection.unlisted:
+                self.stderr.write(
+                    ngettext(
+                        "… and %(count)d more error.",
+                        "… and %(count)d more errors.",
+                        rejection.unlisted,
+                    )
+                    % {"count": rejection.unlisted}
+                )
             raise CommandError(str(rejection)) from None
         for line in report.summary_lines():
             self.stdout.write(line)
