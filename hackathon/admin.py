@@ -13,6 +13,7 @@ from hackathon.exports import export_response
 from hackathon.models import Edition, ResultsState
 from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
+from participants.payouts import PAYOUT_HEADER, payer_totals, payouts_for
 from tasks.importing import KIND_LABELS, ImportRejected, import_tasks
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
@@ -76,7 +77,8 @@ class EditionAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Rewards"), {"fields": ["yuan_per_star"]}),
+        (_("Rewards"), {"fields": ["yuan_per_star", "reward_cap"]}),
+        (_("Honour"), {"fields": ["honour_name", "honour_name_en", "honour_count"]}),
         (_("Publication"), {"fields": ["is_public", "figures", "created_at", "updated_at"]}),
     ]
     inlines = [TrackInline]
@@ -95,7 +97,15 @@ class EditionAdmin(admin.ModelAdmin):
     def get_urls(self):
         export = self.admin_site.admin_view(self.certificates_export_view)
         import_view = self.admin_site.admin_view(self.import_view)
+        payouts = self.admin_site.admin_view(self.payouts_view)
+        payouts_export = self.admin_site.admin_view(self.payouts_export_view)
         return [
+            path("<path:object_id>/payouts/", payouts, name="hackathon_edition_payouts"),
+            path(
+                "<path:object_id>/payouts.<str:format>",
+                payouts_export,
+                name="hackathon_edition_payouts_export",
+            ),
             path("<path:object_id>/import/", import_view, name="hackathon_edition_import"),
             path(
                 "<path:object_id>/certificates.<str:format>",
@@ -121,9 +131,41 @@ class EditionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return self.certificates_export(get_object_or_404(Edition, pk=object_id), format)
 
+    def has_payouts_permission(self, request):
+        return request.user.has_perms(["hackathon.view_edition", "tasks.view_work"])
+
+    def payouts_view(self, request, object_id):
+        """What each person is paid and by whom, with each payer's total at the top."""
+        if not self.has_payouts_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        payouts = payouts_for(edition)
+        return TemplateResponse(
+            request,
+            "admin/hackathon/edition/payouts.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": edition,
+                "title": _("Payouts of %(edition)s") % {"edition": edition.name},
+                "payouts": payouts,
+                "totals": payer_totals(payouts),
+            },
+        )
+
+    def payouts_export_view(self, request, object_id, format):
+        if format not in ("csv", "xlsx"):
+            raise Http404("Payouts are exported as CSV or XLSX.")
+        if not self.has_payouts_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        rows = (payout.row() for payout in payouts_for(edition))
+        return export_response(format, PAYOUT_HEADER, rows, f"payouts-{edition.slug}")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {
             **(extra_context or {}),
+            "can_see_payouts": self.has_payouts_permission(request),
             "can_export_certificates": self.has_export_certificates_permission(request),
             "can_import": self.has_import_permission(request),
         }

@@ -9,17 +9,26 @@ leading single quote, so that Excel or LibreOffice never read a name or a title 
 
 import csv
 import datetime
+import itertools
 import json
+import os
+import sys
 import tempfile
+import unicodedata
 from decimal import Decimal
 
+from django.core.management.base import BaseCommand, CommandError
 from django.http import StreamingHttpResponse
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from hackathon.models import Edition
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000  # rows per fetch of the querysets' iterators
 XLSX_READ_SIZE = 64 * 1024
+XLSX_MEASURED = 200  # rows whose cells set the columns' widths
 
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,21 +77,47 @@ def xlsx_cell(value):
 
 
 def xlsx_stream(header, rows, title="Export"):
-    """The XLSX file in chunks of bytes.
+    """The XLSX file in chunks of bytes: a sheet to work in as it opens, its header frozen and
+    filterable, its columns as wide as their header or first rows' cells.
 
     openpyxl's write-only workbook writes each row to a temporary file as it is appended, and the
-    finished file is read back from disk in chunks: neither holds the rows in memory.
+    finished file is read back from disk in chunks: neither holds the rows in memory. Column
+    widths must be set before the first row is written, so they are measured on the first
+    XLSX_MEASURED_ROWS rows, held back until then.
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
+    rows = iter(rows)
+    first = [[xlsx_cell(value) for value in row] for row in itertools.islice(rows, XLSX_MEASURED)]
+    for index, width in enumerate(column_widths(header, first), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
     sheet.append(list(header))
-    for row in rows:
-        sheet.append([xlsx_cell(value) for value in row])
+    count = 0
+    for row in itertools.chain(first, ([xlsx_cell(value) for value in row] for row in rows)):
+        sheet.append(row)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(header), 1))}{count + 1}"
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)
         while chunk := file.read(XLSX_READ_SIZE):
             yield chunk
+
+
+def column_widths(header, rows):
+    """Widths in characters for each column: its longest text among the header (plus room for
+    the filter button) and ``rows``, a CJK character counted twice, within 8 to 60."""
+    widths = [display_width(name) + 3 for name in header]
+    for row in rows:
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], display_width(value))
+    return [min(max(width + 1, 8), 60) for width in widths]
+
+
+def display_width(value):
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def json_value(value):
@@ -124,3 +159,43 @@ def export_response(format, header, rows, filename):
     disposition = "inline" if format == "json" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}.{format}"'
     return response
+
+
+class ExportCommand(BaseCommand):
+    """A command that writes one of an edition's exports as CSV (UTF-8 with a BOM) or XLSX, to
+    standard output or a file: ``--edition SLUG --format csv|xlsx [--output FILE]``. Subclasses
+    give ``header`` and ``rows(edition)``."""
+
+    header: list[str] = []
+
+    def rows(self, edition):
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        parser.add_argument("--edition", required=True, help="the edition's slug")
+        parser.add_argument("--format", default="csv", help="csv (the default) or xlsx")
+        parser.add_argument("--output", help="the file to write; standard output when omitted")
+
+    def handle(self, *args, edition, format, output, **options):
+        if format not in ("csv", "xlsx"):
+            raise CommandError(f"Unknown format “{format}”: choose csv or xlsx.")
+        try:
+            edition = Edition.objects.get(slug=edition)
+        except Edition.DoesNotExist:
+            raise CommandError(f"There is no edition with the slug “{edition}”.") from None
+        chunks = stream(format, self.header, self.rows(edition))
+        if output:
+            with open(output, "wb") as file:
+                for chunk in chunks:
+                    file.write(chunk)
+            return
+        # Bytes, not text: an XLSX file is binary, and the CSV's BOM must come through as is.
+        target = getattr(self.stdout._out, "buffer", None) or sys.stdout.buffer
+        try:
+            for chunk in chunks:
+                target.write(chunk)
+            target.flush()
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): stop too, quietly, as command-line tools do.
+            chunks.close()
+            os.dup2(os.open(os.devnull, os.O_WRONLY), target.fileno())

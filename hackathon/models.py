@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hackathon import signals
@@ -160,6 +161,19 @@ class Edition(models.Model):
 
     def get_absolute_url(self):
         return reverse("edition_detail", args=[self.slug])
+
+    @property
+    def honour(self):
+        """The honour's name in the language of the request ("" when the edition names none)."""
+        if not self.honour_count:
+            return ""
+        if get_language() == "en" and self.honour_name_en:
+            return self.honour_name_en
+        return self.honour_name
+
+    def is_honoured(self, rank):
+        """Whether a person of this rank on the edition's leaderboard receives its honour."""
+        return bool(self.honour and rank is not None and rank <= self.honour_count)
 
     def results_state(self, now=None):
         """in_progress until published, provisional during the objection window, final after."""

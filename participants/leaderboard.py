@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from participants.models import Score, ScoreBoard, ScoreLevel, board_name, edition_board_name
 
 CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
+MILLI = Decimal("0.001")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _standing(rank, row):
         participant_id=participant_id,
         login=login,
         name=name,
-        points=_decimal(points, TENTH),
+        points=_decimal(points, MILLI),
         tasks_completed=tasks,
         reward=_decimal(reward, CENT),
         last_completed_on=latest,
@@ -210,6 +210,6 @@ def edition_ranks(participant, editions):
         .values_list("edition_id", "ahead", "points", "tasks_completed")
     )
     return {
-        edition_id: (ahead + 1, _decimal(points, TENTH), tasks)
+        edition_id: (ahead + 1, _decimal(points, MILLI), tasks)
         for edition_id, ahead, points, tasks in rows
     }

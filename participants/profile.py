@@ -16,6 +16,11 @@ class EditionPart:
     tracks: list = field(default_factory=list)  # [(track, [contribution, ...])]
     standing: object = None  # the person's Standing on the edition's leaderboard
 
+    @property
+    def honoured(self):
+        """Whether the person receives the edition's honour (its top N by points)."""
+        return bool(self.standing) and self.edition.is_honoured(self.standing["rank"])
+
 
 @dataclass
 class Profile:

@@ -135,7 +135,7 @@ def track_rows(edition_id, people=None):
             v_points=Coalesce(
                 Sum(points_expression("work__"), filter=done),
                 Value(Decimal(0)),
-                output_field=DecimalField(max_digits=10, decimal_places=1),
+                output_field=DecimalField(max_digits=12, decimal_places=3),
             ),
             v_tasks_completed=Count("work__task", distinct=True, filter=done),
             v_last_completed_on=Max("work__completed_on", filter=done),

@@ -36,6 +36,8 @@ def edition_leaderboard(request, slug):
             "edition": edition,
             "track_choices": [(t.slug, t.name) for t in tracks],
             "selected_track": track.slug if track else "",
+            # The honour goes with the edition's board, not a track's.
+            "honour": "" if track else edition.honour,
             **_board_context(request, edition_board(edition, track)),
         },
     )
@@ -91,6 +93,10 @@ def certificate_detail(request, serial):
     """What the certificate says, and whether it is valid or revoked, with its downloads."""
     certificate = get_certificate_or_404(serial, request.user)
     works = certified_works([certificate])[certificate.pk]
+    edition = certificate.track.edition
+    standing = (
+        edition_board(edition).standing_of(certificate.participant_id) if edition.honour else None
+    )
     return render(
         request,
         "participants/certificate_detail.html",
@@ -98,7 +104,8 @@ def certificate_detail(request, serial):
             "certificate": certificate,
             "person": certificate.participant,
             "track": certificate.track,
-            "edition": certificate.track.edition,
+            "edition": edition,
+            "honoured": standing is not None and edition.is_honoured(standing.rank),
             "works": works,
             "verification_url": verification_url(certificate),
         },

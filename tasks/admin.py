@@ -86,6 +86,8 @@ class WorkInline(admin.TabularInline):
             "team",
             "contributors",
             "grade",
+            "awarded_stars",
+            "payer",
             "reward",
             "submitted_on",
             "completed_on",
@@ -136,7 +138,10 @@ class TaskAdmin(admin.ModelAdmin):
     autocomplete_fields = ["track", "direction", "mentors"]
     ordering = ["-track__edition__number", "track__order", "track", "batch", "position", "code"]
     fieldsets = [
-        (None, {"fields": ["track", "batch", "code", "title", "direction", "stars"]}),
+        (
+            None,
+            {"fields": ["track", "batch", "code", "title", "direction", "stars", "stars_up_to"]},
+        ),
         (_("Details"), {"fields": ["issue_url", "mentors", "description"]}),
         (_("Withdrawal"), {"fields": ["withdrawn"]}),
     ]
@@ -237,6 +242,9 @@ class WorkAdmin(admin.ModelAdmin):
         "status",
         "team",
         "grade",
+        "awarded_stars",
+        "awarded_reason",
+        "payer",
         "reward",
         "submitted_on",
         "completed_on",

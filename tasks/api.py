@@ -50,6 +50,9 @@ class TaskWorkSerializer(serializers.Serializer):
     team = OptionalCharField()
     status = serializers.ChoiceField(choices=WorkStatus.choices)
     grade = OptionalChoiceField(choices=Grade.choices)
+    awarded_stars = serializers.FloatField(
+        allow_null=True, help_text="The stars this work earned when set apart from the task's."
+    )
     contributors = serializers.SerializerMethodField()
     pr_urls = serializers.ListField(child=serializers.URLField(), source="pr_url_list")
     reward = serializers.FloatField(
@@ -69,6 +72,10 @@ class TaskSerializer(serializers.Serializer):
     batch = OptionalCharField()
     direction = serializers.CharField(allow_null=True, source="direction.name", default=None)
     stars = serializers.FloatField(allow_null=True)
+    stars_up_to = serializers.BooleanField(
+        help_text="True when the stars are an upper bound (最高0.2⭐): each piece of work earns "
+        "its awarded stars, not more."
+    )
     status = serializers.SerializerMethodField()
     issue_url = OptionalURLField()
     works = TaskWorkSerializer(many=True, source="works.all")

@@ -29,7 +29,15 @@ REMEMBERED = {
     Edition: ["yuan_per_star", "is_public"],
     Track: ["edition_id", "kind"],
     Task: ["track__edition_id", "track_id", "direction_id", "stars", "withdrawn", "progress"],
-    Work: ["task__track__edition_id", "task_id", "status", "grade", "reward", "completed_on"],
+    Work: [
+        "task__track__edition_id",
+        "task_id",
+        "status",
+        "grade",
+        "awarded_stars",
+        "reward",
+        "completed_on",
+    ],
     Participant: ["login", "name"],
 }
 
@@ -142,7 +150,8 @@ def work_saved(sender, instance, created, **kwargs):
     if before and before["task_id"] != instance.task_id:
         tally.refresh_progress(before["task_id"], using)
     people = ()
-    if _differs(instance, before, ["task_id", "status", "grade", "reward", "completed_on"]):
+    scored = ["task_id", "status", "grade", "awarded_stars", "reward", "completed_on"]
+    if _differs(instance, before, scored):
         people = _contributors(work=instance.pk)
     editions = Edition.objects.filter(tracks__tasks=instance.task_id)
     if before and before["task_id"] != instance.task_id:

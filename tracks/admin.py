@@ -15,7 +15,16 @@ class TrackForm(forms.ModelForm):
 
     class Meta:
         model = Track
-        fields = ["edition", "kind", "name", "slug", "order", "tracking_issue_url", "description"]
+        fields = [
+            "edition",
+            "kind",
+            "name",
+            "slug",
+            "order",
+            "tracking_issue_url",
+            "payer",
+            "description",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +53,7 @@ class TrackInline(admin.TabularInline):
 
     model = Track
     form = TrackForm
-    fields = ["kind", "name", "slug", "order", "tracking_issue_url"]
+    fields = ["kind", "name", "slug", "order", "tracking_issue_url", "payer"]
     extra = 0
     show_change_link = True
 
@@ -68,7 +77,16 @@ class TrackAdmin(admin.ModelAdmin):
     list_select_related = ["edition"]
     search_fields = ["name", "slug", "edition__name", "edition__slug"]
     ordering = ["-edition__number", "order", "id"]
-    fields = ["edition", "kind", "name", "slug", "order", "tracking_issue_url", "description"]
+    fields = [
+        "edition",
+        "kind",
+        "name",
+        "slug",
+        "order",
+        "tracking_issue_url",
+        "payer",
+        "description",
+    ]
     inlines = [MilestoneInline]
 
     def get_queryset(self, request):

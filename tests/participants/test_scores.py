@@ -360,13 +360,15 @@ def test_rebuild_scores_repairs_rows_written_outside_the_app(seventh):
 
 
 LOGINS = ["ann", "Bob", "cy", "dee"]
-STARS = [None, Decimal("0.5"), Decimal("2"), Decimal("3")]
+STARS = [None, Decimal("0.5"), Decimal("2"), Decimal("3"), Decimal("0.025")]
+AWARDED = [None, Decimal(0), Decimal("0.15"), Decimal("6")]
 DAYS = [None, datetime.date(2024, 11, 1), datetime.date(2024, 12, 1)]
 change = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 5), st.sets(st.sampled_from(LOGINS), min_size=1)),
     st.tuples(st.just("status"), st.integers(0, 20), st.sampled_from(list(WorkStatus))),
     st.tuples(st.just("grade"), st.integers(0, 20), st.sampled_from(["", *Grade.values])),
     st.tuples(st.just("day"), st.integers(0, 20), st.sampled_from(DAYS)),
+    st.tuples(st.just("awarded"), st.integers(0, 20), st.sampled_from(AWARDED)),
     st.tuples(st.just("stars"), st.integers(0, 5), st.sampled_from(STARS)),
     st.tuples(st.just("withdraw"), st.integers(0, 5), st.booleans()),
     st.tuples(st.just("move"), st.integers(0, 5), st.integers(0, 2)),
@@ -385,9 +387,11 @@ def apply(step, tracks):
     if kind == "add":
         team = f"team-{len(works)}"  # a new piece of work, even by the same people
         WorkFactory(task=tasks[target % len(tasks)], team=team, contributors=sorted(value))
-    elif kind in ("status", "grade", "day") and works:
+    elif kind in ("status", "grade", "day", "awarded") and works:
         work = works[target % len(works)]
-        field = {"status": "status", "grade": "grade", "day": "completed_on"}[kind]
+        field = {"status": "status", "grade": "grade", "day": "completed_on"}.get(
+            kind, "awarded_stars"
+        )
         setattr(work, field, value)
         if kind == "day":
             work.submitted_on = None
