@@ -208,7 +208,7 @@ class EditionAdmin(admin.ModelAdmin):
             return self.import_page(
                 request, edition, form=imports.ImportForm(), rejection=rejection
             )
-        summary = " ".join(report.summary_lines())
+        summary = " ".join(report.summary_lines(new_names=False))
         self.message_user(
             request,
             _("“%(file)s” imported into %(edition)s. %(summary)s")

@@ -133,6 +133,8 @@ IN_CHUNK_SIZE = 900
 BATCH_SIZE = IN_CHUNK_SIZE
 # Errors and warnings shown at most; the rest are counted.
 MAX_LISTED = 1000
+# New names listed in a report, per kind (tracks, directions, batches, people).
+MAX_NEW_NAMES = 200
 # Bits of the hash of a task column's value that the check keeps to compare the task's rows.
 FINGERPRINT_BITS = 40
 # Above this many people touched, an import rebuilds the edition's scores instead of refreshing
@@ -212,6 +214,12 @@ class ImportReport:
     mentors: Counts = field(default_factory=Counts)
     warnings: list[RowWarning] = field(default_factory=list)
     unlisted_warnings: int = 0
+    # The names the file brings that the edition did not have, so that a typo (个人赛 for
+    # 开源贡献个人挑战赛) is seen before it becomes a new track: the first MAX_NEW_NAMES of each.
+    new_tracks: list[str] = field(default_factory=list)
+    new_directions: list[str] = field(default_factory=list)
+    new_batches: list[str] = field(default_factory=list)  # "track name: batch"
+    new_people: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, Counts]:
         return {kind: getattr(self, kind) for kind in KIND_LABELS}
@@ -220,7 +228,7 @@ class ImportReport:
     def changed(self):
         return any(counts.created or counts.updated for counts in self.counts().values())
 
-    def summary_lines(self) -> list[str]:
+    def summary_lines(self, new_names=True) -> list[str]:
         lines = [_("Dry run: nothing was saved.")] if self.dry_run else []
         lines.append(
             ngettext("%(count)d row read.", "%(count)d rows read.", self.rows)
@@ -231,6 +239,16 @@ class ImportReport:
                 _("%(kind)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
                 % {"kind": KIND_LABELS[kind], **vars(counts)}
             )
+        for label, names in [
+            (_("New tracks"), self.new_tracks),
+            (_("New directions"), self.new_directions),
+            (_("New batches"), self.new_batches),
+            (_("New people"), self.new_people),
+        ]:
+            if names and new_names:
+                lines.append(
+                    _("%(label)s: %(names)s.") % {"label": label, "names": ", ".join(names)}
+                )
         lines.extend(_("Warning: %(warning)s") % {"warning": warning} for warning in self.warnings)
         if self.unlisted_warnings:
             lines.append(
@@ -1047,6 +1065,11 @@ def chunks(values: list, size: int = IN_CHUNK_SIZE) -> Iterator[list]:
 TASK_SEEN, TASK_CREATED, TASK_MENTORED = 1, 2, 4
 
 
+def listed(names: list[str], name: str):
+    if len(names) < MAX_NEW_NAMES:
+        names.append(name)
+
+
 def task_key(track_id: int, batch: str, code: str) -> str:
     """What identifies a task in the writer's map: its track, batch and code as they compare."""
     return f"{track_id}\x1f{' '.join(batch.split())}\x1f{normalize_code(code)}"
@@ -1097,6 +1120,7 @@ class Writer:
         self.tasks: dict[str, int] = {}
         self.tasks_updated: set[int] = set()  # existing tasks the file changed
         self.bounds: dict[int, Decimal] = {}  # the batch's "up to" tasks: id → their bound
+        self.batches: set[tuple[int, str]] = set()  # (track id, batch) of the edition's tasks
         self.touched: set[int] = set()  # people whose scores the import changes
         self.everyone = False
 
@@ -1161,6 +1185,7 @@ class Writer:
             for person in Participant.objects.bulk_create(batch):
                 logins[person.login.lower()] = person.pk
                 self.report.people.created += 1
+                listed(self.report.new_people, person.login)
 
     def write_directions(self):
         """The directions the file names, by name; created when new."""
@@ -1171,6 +1196,7 @@ class Writer:
         new = [Direction(name=name) for name in names if name not in self.directions]
         for direction in Direction.objects.bulk_create(new):
             self.directions[direction.name] = direction
+            listed(self.report.new_directions, direction.name)
         self.report.directions.created = len(new)
 
     def write_tracks(self):
@@ -1198,6 +1224,8 @@ class Writer:
             self.tracks[key] = track
         Track.objects.bulk_create(new)
         self.report.tracks.created = len(new)
+        for track in new:
+            listed(self.report.new_tracks, track.name)
 
     def new_track(self, spec: TrackSpec, names, slugs, order) -> Track:
         """A track of the edition for ``spec``, with a name and a slug that are free."""
@@ -1219,6 +1247,7 @@ class Writer:
         )
         for pk, track_id, batch, code in rows.iterator(chunk_size=BATCH_SIZE * 5):
             self.tasks[task_key(track_id, batch, code)] = pk << 3
+            self.batches.add((track_id, " ".join(batch.split())))
 
     # Batches ---------------------------------------------------------------------------------
 
@@ -1277,6 +1306,9 @@ class Writer:
                 if not self.tasks[key] & TASK_CREATED:
                     self.tasks_updated.add(task.pk)
         for task in Task.objects.bulk_create(new):
+            if task.batch and (task.track_id, task.batch) not in self.batches:
+                self.batches.add((task.track_id, task.batch))
+                listed(self.report.new_batches, f"{task.track.name}: {task.batch}")
             key = task_key(task.track_id, task.batch, task.code)
             self.tasks[key] = task.pk << 3 | TASK_CREATED
         if changed_tasks:

@@ -215,6 +215,20 @@ def test_preview_lists_the_warnings(organizer_client, edition):
     assert "<td>line 1</td><td>Unknown column ignored: colour.</td>" in response.content.decode()
 
 
+def test_preview_names_the_tracks_and_people_the_file_would_create(organizer_client, edition):
+    data = csv_file(
+        {"track": "个人赛", "code": "NO.1", "title": "lu_solve", "status": "completed",
+         "contributors": "alice"},
+    )  # fmt: skip
+
+    response = upload(organizer_client, edition, data)
+
+    page = response.content.decode()
+    assert "New names: check them for typos" in page
+    assert "<dt>Tracks</dt><dd>个人赛</dd>" in page
+    assert "<dt>People</dt><dd>alice</dd>" in page
+
+
 # Confirm ----------------------------------------------------------------------------------------
 
 

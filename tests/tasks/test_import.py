@@ -259,7 +259,7 @@ def test_dry_run_writes_nothing_and_counts_like_the_real_import(edition):
 def test_summary_lines_give_the_counts_of_each_kind(edition):
     report = import_tasks(PADDLE6.read_bytes(), "paddle6.csv", edition)
 
-    assert report.summary_lines() == [
+    assert report.summary_lines(new_names=False) == [
         "92 rows read.",
         "tracks: 3 created, 0 updated, 0 unchanged.",
         "directions: 2 created, 0 updated, 2 unchanged.",
@@ -269,6 +269,11 @@ def test_summary_lines_give_the_counts_of_each_kind(edition):
         "contributions: 71 created, 0 updated, 0 unchanged.",
         "mentors: 0 created, 0 updated, 0 unchanged.",
     ]
+    assert report.summary_lines()[8:10] == [
+        "New tracks: 开源贡献个人挑战赛, 护航计划集训营, Fundable Projects.",
+        "New directions: 合作伙伴 (OpenVINO), Paddle2ONNX.",
+    ]
+    assert report.summary_lines()[10].startswith("New people: Chen-Lun-Hao, megemini, cmcamdy, ")
 
 
 # Encodings and formats ------------------------------------------------------------------------
@@ -1100,7 +1105,7 @@ def test_command_prints_the_summary(edition, tmp_path):
 
     call_command("import_tasks", str(path), edition="6th", stdout=out)
 
-    assert out.getvalue().splitlines() == [
+    assert out.getvalue().splitlines()[:8] == [
         "92 rows read.",
         "tracks: 3 created, 0 updated, 0 unchanged.",
         "directions: 2 created, 0 updated, 2 unchanged.",
@@ -1109,6 +1114,11 @@ def test_command_prints_the_summary(edition, tmp_path):
         "pieces of work: 70 created, 0 updated, 0 unchanged.",
         "contributions: 71 created, 0 updated, 0 unchanged.",
         "mentors: 0 created, 0 updated, 0 unchanged.",
+    ]
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()[8:]] == [
+        "New tracks",
+        "New directions",
+        "New people",
     ]
     assert Task.objects.count() == 89
 
@@ -1257,3 +1267,23 @@ def test_a_file_is_read_from_disk_row_by_row(edition, tmp_path):
         report = import_tasks(file, "tasks.csv", edition)
 
     assert (report.rows, report.tasks.created) == (13, 8)
+
+
+def test_the_report_names_what_the_file_would_create_so_typos_are_seen(edition):
+    import_tasks(PADDLE6.read_bytes(), "paddle6.csv", edition)
+    data = csv_file(
+        row(track="个人赛", code="NO.1", direction="框架开发", contributors="MEGEMINI"),
+        row(track="camp", code="项目一", batch="正试批", direction="新方向", contributors="newbie"),
+    )
+
+    report = import_tasks(data, "tasks.csv", edition, dry_run=True)
+
+    assert (report.new_tracks, report.new_directions, report.new_batches, report.new_people) == (
+        ["个人赛"],
+        ["新方向"],
+        ["护航计划集训营: 正试批"],
+        ["newbie"],
+    )
+    assert "New tracks: 个人赛." in report.summary_lines()
+    again = import_tasks(PADDLE6.read_bytes(), "paddle6.csv", edition, dry_run=True)
+    assert (again.new_tracks, again.new_batches, again.new_people) == ([], [], [])
