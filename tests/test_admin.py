@@ -292,6 +292,10 @@ def test_organizer_enters_a_whole_edition_through_the_admin(organizer_client):
             "objections_reviewed_by": "",
             "objections_contact": "",
             "yuan_per_star": "2000",
+            "reward_cap": "30000",
+            "honour_name": "飞桨开源之星",
+            "honour_name_en": "",
+            "honour_count": "3",
             **management("tracks", 2),
             **rows(
                 "tracks",
@@ -306,6 +310,11 @@ def test_organizer_enters_a_whole_edition_through_the_admin(organizer_client):
     assert response.status_code == 302
     edition = Edition.objects.get(slug="8th")
     assert (edition.number, edition.is_public, edition.yuan_per_star) == (8, False, 2000)
+    assert (edition.reward_cap, edition.honour_name, edition.honour_count) == (
+        30000,
+        "飞桨开源之星",
+        3,
+    )
     assert list(edition.tracks.values_list("kind", "slug")) == [
         ("individual", "individual"),
         ("other", "article-writing"),
