@@ -14,6 +14,7 @@ from hackathon.models import Edition, ResultsState
 from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
 from participants.payouts import PAYOUT_HEADER, payer_totals, payouts_for
+from participants.quality import report as quality_report
 from tasks.importing import KIND_LABELS, ImportRejected, import_tasks
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
@@ -63,7 +64,10 @@ class EditionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["number"]}
     readonly_fields = ["figures", "created_at", "updated_at"]
     fieldsets = [
-        (_("Identity"), {"fields": ["number", "name", "slug", "description", "banner"]}),
+        (
+            _("Identity"),
+            {"fields": ["number", "name", "name_en", "slug", "description", "banner"]},
+        ),
         (
             _("Dates and objection window"),
             {
@@ -98,9 +102,11 @@ class EditionAdmin(admin.ModelAdmin):
         export = self.admin_site.admin_view(self.certificates_export_view)
         import_view = self.admin_site.admin_view(self.import_view)
         payouts = self.admin_site.admin_view(self.payouts_view)
+        quality = self.admin_site.admin_view(self.quality_view)
         payouts_export = self.admin_site.admin_view(self.payouts_export_view)
         return [
             path("<path:object_id>/payouts/", payouts, name="hackathon_edition_payouts"),
+            path("<path:object_id>/quality/", quality, name="hackathon_edition_quality"),
             path(
                 "<path:object_id>/payouts.<str:format>",
                 payouts_export,
@@ -150,6 +156,23 @@ class EditionAdmin(admin.ModelAdmin):
                 "title": _("Payouts of %(edition)s") % {"edition": edition.name},
                 "payouts": payouts,
                 "totals": payer_totals(payouts),
+            },
+        )
+
+    def quality_view(self, request, object_id):
+        """The data-quality report: what to look at before publishing, with links to fix it."""
+        if not self.has_payouts_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        return TemplateResponse(
+            request,
+            "admin/hackathon/edition/quality.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": edition,
+                "title": _("Data quality of %(edition)s") % {"edition": edition.name},
+                "findings": quality_report(edition),
             },
         )
 

@@ -46,12 +46,25 @@ class EditionQuerySet(models.QuerySet):
         return count
 
 
+def in_language(name, name_en):
+    """A name as the language of the request shows it: the English name in English, when there
+    is one; the name as published otherwise."""
+    language = get_language() or ""
+    return name_en if name_en and language.startswith("en") else name
+
+
 class Edition(models.Model):
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in URLs, e.g. 7th."))
     number = models.PositiveIntegerField(
         _("number"), unique=True, help_text=_("The edition's ordinal, e.g. 7.")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, help_text=_("The name as published."))
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the English pages, certificates and exports; empty: the name."),
+    )
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("starts on"), help_text=_("The day the edition was launched."))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -163,13 +176,15 @@ class Edition(models.Model):
         return reverse("edition_detail", args=[self.slug])
 
     @property
+    def local_name(self):
+        return in_language(self.name, self.name_en)
+
+    @property
     def honour(self):
         """The honour's name in the language of the request ("" when the edition names none)."""
         if not self.honour_count:
             return ""
-        if get_language() == "en" and self.honour_name_en:
-            return self.honour_name_en
-        return self.honour_name
+        return in_language(self.honour_name, self.honour_name_en)
 
     def is_honoured(self, rank):
         """Whether a person of this rank on the edition's leaderboard receives its honour."""

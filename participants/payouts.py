@@ -78,7 +78,7 @@ def payouts_for(edition) -> list[Payout]:
         uncapped = cents(line["earned"])
         reward = uncapped
         if cap is not None and line["paid_by"] == ORGANIZERS and uncapped is not None:
-            reward = min(uncapped, cap)
+            reward = cents(min(uncapped, cap))
         payouts.append(
             Payout(
                 login=line["participant__login"],

@@ -186,12 +186,13 @@ def wording(certificate):
         return (
             _("Certificate of graduation"),
             _("This certifies that"),
-            _("graduated as a camper of %(track)s with the project below:") % {"track": track.name},
+            _("graduated as a camper of %(track)s with the project below:")
+            % {"track": track.local_name},
         )
     return (
         _("Certificate of completion"),
         _("This certifies that"),
-        _("completed the tasks below in %(track)s:") % {"track": track.name},
+        _("completed the tasks below in %(track)s:") % {"track": track.local_name},
     )
 
 
@@ -263,7 +264,7 @@ def draw_certificate(certificate, works):
     title, before, after = wording(certificate)
 
     y = 110
-    font, lines = fit(edition.name, width, (34, 30, 26), 1)
+    font, lines = fit(edition.local_name, width, (34, 30, 26), 1)
     y = page.centred("edition", y, lines, font, MUTED)
     font, lines = fit(title, width, (76, 64, 52), 1, bold=True)
     y = page.centred("title", y + 10, lines, font, ACCENT)

@@ -34,7 +34,7 @@ def edition_leaderboard(request, slug):
         "participants/leaderboard.html",
         {
             "edition": edition,
-            "track_choices": [(t.slug, t.name) for t in tracks],
+            "track_choices": [(t.slug, t.local_name) for t in tracks],
             "selected_track": track.slug if track else "",
             # The honour goes with the edition's board, not a track's.
             "honour": "" if track else edition.honour,

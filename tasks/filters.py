@@ -145,7 +145,7 @@ class TaskFilter(django_filters.FilterSet):
             self.filters[name].extra["choices"] = LazyChoices(getattr(self, f"{name}_choices"))
 
     def track_choices(self):
-        return self.edition.tracks.values_list("slug", "name")
+        return [(track.slug, track.local_name) for track in self.edition.tracks.all()]
 
     def batch_choices(self):
         batches = (
@@ -162,7 +162,10 @@ class TaskFilter(django_filters.FilterSet):
 
     def direction_choices(self):
         used = Task.objects.for_edition(self.edition).published().filter(direction=OuterRef("pk"))
-        return Direction.objects.filter(Exists(used)).values_list("name", "name")
+        return [
+            (direction.name, direction.local_name)
+            for direction in Direction.objects.filter(Exists(used))
+        ]
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(progress=STATUS_BY_SLUG[value])

@@ -36,7 +36,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connections, models, router, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -1000,8 +1000,8 @@ class Check:
     def confirm(self, table: Table):
         """Compare the suspect rows exactly: the first value of each task column and the first row
         of each piece of work against the later ones."""
-        first_values: dict[tuple, dict[str, tuple[object, str, int]]] = {}
-        first_works: dict[tuple, tuple[WorkValues, int]] = {}
+        first_values: dict[str, dict[str, tuple[object, str, int]]] = {}
+        first_works: dict[tuple[str, str], tuple[WorkValues, int]] = {}
         for row in Check().parsed(table):
             key = row.task_key
             if key in self.suspect_tasks:
@@ -1238,6 +1238,17 @@ class Writer:
             name = free[0] if free else str(spec.kind.label)
             slug = unique(spec.kind.value, slugs, spec.kind.value)
             order = STANDARD_TRACK_ORDER[spec.kind]
+            with translation.override("en"):
+                english = str(spec.kind.label)
+            name_en = english if english != name else ""
+            return Track(
+                edition=self.edition,
+                kind=spec.kind,
+                name=name,
+                name_en=name_en,
+                slug=slug,
+                order=order,
+            )
         return Track(edition=self.edition, kind=spec.kind, name=name, slug=slug, order=order)
 
     def load_tasks(self):

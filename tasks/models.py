@@ -8,6 +8,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
 
+from hackathon.models import in_language
 from tasks.choices import Grade, TaskProgress, WorkStatus
 
 CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -73,6 +74,10 @@ class Direction(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_name(self):
+        return in_language(self.name, self.name_en)
 
 
 class TaskQuerySet(models.QuerySet):

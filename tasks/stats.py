@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Value, When
 from django.db.models.functions import Coalesce
 
+from hackathon.models import in_language
 from participants.models import ScoreBoard, edition_board_name, track_board
 from tasks.choices import GRADE_STARS
 from tasks.models import TaskTally
@@ -105,6 +106,10 @@ class DirectionRow:
     name: str
     name_en: str
     figures: Figures
+
+    @property
+    def local_name(self):
+        return in_language(self.name, self.name_en)
 
 
 def _direction_board(tallies):

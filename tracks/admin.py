@@ -19,6 +19,7 @@ class TrackForm(forms.ModelForm):
             "edition",
             "kind",
             "name",
+            "name_en",
             "slug",
             "order",
             "tracking_issue_url",
@@ -53,7 +54,8 @@ class TrackInline(admin.TabularInline):
 
     model = Track
     form = TrackForm
-    fields = ["kind", "name", "slug", "order", "tracking_issue_url", "payer"]
+    # The rest (tracking issue, payer, description) on the track's own page: the row fits a screen.
+    fields = ["kind", "name", "name_en", "slug", "order"]
     extra = 0
     show_change_link = True
 

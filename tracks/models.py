@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hackathon.models import in_language
 from tracks.choices import MilestoneKind, TrackKind
 
 
@@ -14,6 +15,12 @@ class Track(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TrackKind.choices)
     name = models.CharField(_("name"), max_length=200, help_text=_("The name as published."))
+    name_en = models.CharField(
+        _("English name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the English pages, certificates and exports; empty: the name."),
+    )
     slug = models.SlugField(
         _("slug"),
         max_length=100,
@@ -56,6 +63,10 @@ class Track(models.Model):
 
     def __str__(self):
         return f"{self.edition} · {self.name}"
+
+    @property
+    def local_name(self):
+        return in_language(self.name, self.name_en)
 
 
 class Milestone(models.Model):

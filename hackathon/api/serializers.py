@@ -20,7 +20,8 @@ class FiguresSerializer(serializers.Serializer):
 class TrackSerializer(serializers.Serializer):
     slug = serializers.CharField()
     kind = serializers.ChoiceField(choices=TrackKind.choices)
-    name = serializers.CharField()
+    name = serializers.CharField(help_text="The name as published.")
+    name_en = serializers.CharField(help_text="The English name; empty when not set.")
     stats = serializers.SerializerMethodField()
 
     @extend_schema_field(FiguresSerializer)
@@ -34,7 +35,16 @@ class EditionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Edition
-        fields = ["slug", "number", "name", "starts_on", "ends_on", "results_state", "stats"]
+        fields = [
+            "slug",
+            "number",
+            "name",
+            "name_en",
+            "starts_on",
+            "ends_on",
+            "results_state",
+            "stats",
+        ]
 
     @extend_schema_field(serializers.ChoiceField(choices=ResultsState.choices))
     def get_results_state(self, edition):

@@ -22,6 +22,7 @@ def test_edition_detail_gives_the_seed_posts_figures(client, seventh):
         "slug": "7th",
         "number": 7,
         "name": "飞桨黑客马拉松第七期",
+        "name_en": "",
         "starts_on": "2024-09-14",
         "ends_on": "2025-01-14",
         "results_state": "provisional",
@@ -39,6 +40,7 @@ def test_edition_detail_gives_the_seed_posts_figures(client, seventh):
                 "slug": "individual",
                 "kind": "individual",
                 "name": "开源贡献个人挑战赛",
+                "name_en": "",
                 "stats": {
                     "tasks_published": 58,
                     "tasks_submitted": 34,
@@ -53,6 +55,7 @@ def test_edition_detail_gives_the_seed_posts_figures(client, seventh):
                 "slug": "camp",
                 "kind": "camp",
                 "name": "护航计划集训营",
+                "name_en": "",
                 "stats": {
                     "tasks_published": 19,
                     "tasks_submitted": 19,
@@ -67,6 +70,7 @@ def test_edition_detail_gives_the_seed_posts_figures(client, seventh):
                 "slug": "fundable",
                 "kind": "fundable",
                 "name": "Fundable Projects",
+                "name_en": "",
                 "stats": {
                     "tasks_published": 11,
                     "tasks_submitted": 9,

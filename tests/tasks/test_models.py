@@ -1,10 +1,22 @@
 import re
+from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 
-from tasks.models import Contribution, Task, code_position, normalize_code, work_identity
+from hackathon.models import Edition
+from tasks.models import (
+    Contribution,
+    Task,
+    Work,
+    code_position,
+    format_stars,
+    normalize_code,
+    work_identity,
+)
 from tests.factories import ParticipantFactory, TaskFactory, TrackFactory, WorkFactory
 from tracks.choices import TrackKind
 from tracks.models import Track
@@ -141,3 +153,41 @@ def test_deleting_a_person_with_contributions_is_refused():
 
     with pytest.raises(ProtectedError):
         work.contributors.get().delete()
+
+
+def test_awarded_stars_above_an_up_to_bound_need_a_reason():
+    task = TaskFactory(stars=Decimal("0.2"), stars_up_to=True)
+    work = WorkFactory.build(task=task, awarded_stars=Decimal("0.25"), identity="people:x")
+
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        work.full_clean()
+    assert caught.value.message_dict["awarded_reason"] == [
+        "0.25 stars are above the task's upper bound of 0.2 stars: give the reason for the "
+        "exception."
+    ]
+    work.awarded_reason = "Did twice what was asked"
+    work.full_clean()
+
+
+def test_awarded_stars_within_the_bound_or_on_a_plain_task_need_no_reason():
+    bounded = TaskFactory(stars=Decimal("0.2"), stars_up_to=True)
+    plain = TaskFactory(stars=Decimal("0.2"))
+
+    WorkFactory.build(task=bounded, awarded_stars=Decimal("0.2"), identity="people:x").full_clean()
+    WorkFactory.build(task=plain, awarded_stars=Decimal("3"), identity="people:x").full_clean()
+
+
+def test_the_database_refuses_negative_awarded_stars_and_caps():
+    work = WorkFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Work.objects.filter(pk=work.pk).update(awarded_stars=Decimal("-1"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Edition.objects.filter(pk=work.task.track.edition_id).update(reward_cap=Decimal("-1"))
+
+
+@pytest.mark.parametrize(
+    ("stars", "text"),
+    [("2", "2"), ("2.000", "2"), ("0.025", "0.025"), ("0.250", "0.25"), ("100", "100")],
+)
+def test_stars_are_written_without_trailing_zeros(stars, text):
+    assert format_stars(Decimal(stars)) == text

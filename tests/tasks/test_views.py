@@ -343,7 +343,7 @@ def test_task_page_shows_the_task_and_every_piece_of_work(client, camp_project):
     html = response.content.decode()
 
     assert (
-        "项目三 Sparse kernels Track 护航计划集训营 Batch 正式批 Direction 框架开发 "
+        "项目三 Sparse kernels Track 护航计划集训营 Batch 正式批 Direction Framework development "
         "Status Completed GitHub issue https://github.com/PaddlePaddle/Paddle/issues/1 "
         "Mentors Mentor-A"
     ) in page
@@ -366,7 +366,7 @@ def test_task_page_shows_stars_and_reward_of_an_individual_task(client, seventh)
     page = text(client.get(f"/editions/7th/tasks/{task.pk}/", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert (
-        "NO.3 Task NO.3 Track 开源贡献个人挑战赛 Direction 套件建设 Stars 3 Reward (CNY) 6,000 "
+        "NO.3 Task NO.3 Track 开源贡献个人挑战赛 Direction Toolkits Stars 3 Reward (CNY) 6,000 "
         "Status Completed"
     ) in page
     assert "ind-03 Completed 6,000" in page

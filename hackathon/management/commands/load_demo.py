@@ -20,6 +20,7 @@ BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 SIXTH = {
     "number": 6,
     "name": "飞桨黑客马拉松第六期",
+    "name_en": "PaddlePaddle Hackathon 6th",
     "description": (
         "PaddlePaddle Hackathon, 6th edition: the individual contribution challenge, the "
         "mentorship camp and Fundable Projects. Compiled from the public task lists, tracking "
@@ -41,6 +42,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             edition, created = Edition.objects.update_or_create(slug="6th", defaults=SIXTH)
             report = import_tasks(DEMO_FILE.read_bytes(), DEMO_FILE.name, edition)
+            # The article-writing track's English name (the standard tracks get theirs on import).
+            edition.tracks.filter(name="优秀稿件征集与传播", name_en="").update(
+                name_en="Outstanding articles"
+            )
             certificates = issue_certificates(edition)
             # Score rows from before an upgrade are rebuilt (cheap at the demo's size).
             rebuild_results.call()
