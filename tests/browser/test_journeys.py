@@ -2,7 +2,7 @@ import pytest
 
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
-from tests.factories import TaskFactory, WorkFactory
+from tests.factories import TaskFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,3 +100,23 @@ def test_long_task_titles_wrap_inside_their_tables(page, live_server, seventh, p
     )
     assert overflowing == 0
     assert page.get_by_text(LONG_TITLE, exact=False).first.is_visible()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_edition_admin_page_fits_a_1280_px_screen(browser, live_server, seventh, locale):
+    # A superuser: transactional tests flush the Organizers group that a migration creates.
+    UserFactory(username="organizer", is_staff=True, is_superuser=True)
+    context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "organizer")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/hackathon/edition/{seventh.pk}/change/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # The tools sit under the title, not over it.
+    title = page.locator("#content > h2").bounding_box()
+    tools = page.locator(".object-tools").bounding_box()
+    assert tools["y"] >= title["y"] + title["height"]
+    context.close()

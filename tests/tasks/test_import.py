@@ -1,6 +1,7 @@
 import csv
 import datetime
 import io
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -367,6 +368,40 @@ def test_xlsx_rows_are_numbered_as_the_sheet_shows_them(edition):
 def test_file_that_is_not_a_workbook_is_rejected(edition):
     assert rejected(b"track,code\n", edition, "tasks.xlsx") == [
         (0, "The file is not a readable .xlsx workbook.")
+    ]
+
+
+def test_a_workbook_whose_sheet_is_damaged_is_rejected_with_a_message(edition):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["track", "code", "title", "status"])
+    workbook.active.append(["individual", "NO.1", "title", "open"])
+    data = io.BytesIO()
+    workbook.save(data)
+    # The sheet's XML cut in the middle of its second row.
+    damaged = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data.getvalue())) as source,
+        zipfile.ZipFile(damaged, "w") as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: content.index(b'<row r="2"') + 12]
+            target.writestr(item, content)
+
+    assert rejected(damaged.getvalue(), edition, "tasks.xlsx") == [
+        (2, "The first sheet cannot be read after line 1.")
+    ]
+
+
+def test_a_cell_beyond_the_csv_readers_limit_is_rejected_with_its_line(edition):
+    data = csv_file(row(), row(code="NO.2", title="x" * 200_000))
+
+    assert rejected(data, edition) == [
+        (
+            3,
+            "The file cannot be read as CSV here: field larger than field limit (131072).",
+        )
     ]
 
 
