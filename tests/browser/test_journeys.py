@@ -120,3 +120,17 @@ def test_the_edition_admin_page_fits_a_1280_px_screen(browser, live_server, seve
     tools = page.locator(".object-tools").bounding_box()
     assert tools["y"] >= title["y"] + title["height"]
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/editions/7th/leaderboard/", "/leaderboard/"])
+def test_a_phone_sees_every_leaderboard_figure(phone, site, path):
+    phone.goto(site + path)
+
+    cells = phone.locator("table.leaderboard tbody tr").first.locator("td, th")
+    boxes = [cells.nth(n).bounding_box() for n in range(cells.count())]
+    assert len(boxes) == 5  # rank, person, points, tasks, reward
+    assert all(box and box["width"] > 0 and box["x"] + box["width"] <= 375 for box in boxes)
+    # Each figure is labelled on the card, as the hidden header no longer labels it.
+    points = phone.locator("table.leaderboard tbody tr").first.locator("td").nth(1)
+    label = points.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"积分"'
