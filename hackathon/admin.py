@@ -15,6 +15,7 @@ from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
 from participants.payouts import PAYOUT_HEADER, payer_totals, payouts_for
 from participants.quality import report as quality_report
+from results.versions import PublishRefused, publish
 from tasks.importing import KIND_LABELS, ImportRejected, import_tasks
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
@@ -89,6 +90,8 @@ class EditionAdmin(admin.ModelAdmin):
     actions = [
         "make_public",
         "make_draft",
+        "publish_provisional_results",
+        "publish_final_results",
         "issue_certificates",
         "export_certificates_csv",
         "export_certificates_xlsx",
@@ -357,6 +360,38 @@ class EditionAdmin(admin.ModelAdmin):
                 % {"count": len(issued), "edition": edition.name},
                 messages.SUCCESS,
             )
+
+    def _publish(self, request, queryset, final):
+        for edition in queryset.order_by("number"):
+            try:
+                version = publish(edition, final=final, user=request.user)
+            except PublishRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("Published version %(number)d of %(edition)s (%(state)s).")
+                % {
+                    "number": version.number,
+                    "edition": edition.name,
+                    "state": version.get_state_display(),
+                },
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Publish the results as they stand (provisional: objections open)"),
+        permissions=["change"],
+    )
+    def publish_provisional_results(self, request, queryset):
+        self._publish(request, queryset, final=False)
+
+    @admin.action(
+        description=_("Publish the final results (closes the objection window)"),
+        permissions=["change"],
+    )
+    def publish_final_results(self, request, queryset):
+        self._publish(request, queryset, final=True)
 
     def has_issue_certificates_permission(self, request):
         return request.user.has_perm("participants.add_certificate")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tracks",
     "participants",
     "tasks",
+    "results",
 ]
 # Development tools (data generators, benchmarks): never in production unless asked for.
 DEV_TOOLS = envbool("DEV_TOOLS", DEBUG)

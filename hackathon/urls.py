@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
     path("editions/<slug:slug>/", include("tasks.urls")),
+    path("editions/<slug:slug>/", include("results.urls")),
     path(
         "editions/<slug:slug>/leaderboard/",
         participant_views.edition_leaderboard,

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from participants.certificates import issue_certificates
 from participants.models import Score
+from results.versions import publish
 from tests.factories import EditionFactory, TrackFactory, WorkFactory
 
 PUBLIC_URLS = [
@@ -18,6 +19,10 @@ PUBLIC_URLS = [
     "/editions/1st/leaderboard.csv",
     "/editions/1st/honour-roll/",
     "/editions/1st/honour-roll.json",
+    "/editions/1st/versions/",
+    "/editions/1st/versions/1/",
+    "/editions/1st/versions/1.csv",
+    "/editions/1st/versions/1.json",
     "/leaderboard/",
     "/leaderboard.json",
     "/people/alice/",
@@ -38,6 +43,7 @@ def build():
     WorkFactory(task__track=track, task__code="NO.1", task__stars=2, contributors=["alice"])
     WorkFactory(task__track=track, task__code="NO.2", contributors=["alice", "bob"])
     issue_certificates(edition)
+    publish(edition, final=True)
     serial = edition.tracks.get().certificates.first().serial
     return [
         *PUBLIC_URLS,

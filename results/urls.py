@@ -1,0 +1,9 @@
+from django.urls import path
+
+from results import views
+
+urlpatterns = [
+    path("versions/", views.version_list, name="results_versions"),
+    path("versions/<int:number>/", views.version_detail, name="results_version"),
+    path("versions/<int:number>.<str:format>", views.version_export, name="results_version_export"),
+]

@@ -1,0 +1,107 @@
+"""The published versions of an edition's results: a list, each version's page, CSV and JSON.
+
+/editions/<slug>/versions/, /editions/<slug>/versions/<n>/, …/<n>.csv, …/<n>.json. What they
+show is the version's stored snapshot, never the live results. Drafts are a 404 like their pages.
+"""
+
+from decimal import Decimal
+from itertools import groupby
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+
+from hackathon.access import get_edition_or_404
+from hackathon.caching import public_response
+from hackathon.exports import export_response
+from hackathon.models import in_language
+from participants.exports import HONOUR_ROLL_HEADER
+from results.models import ResultsVersion
+from tasks.models import exact_stars
+from tasks.stats import whole_percent
+
+# The largest version number a URL may name (PostgreSQL's integer).
+MAX_NUMBER = 2**31 - 1
+
+
+def get_version_or_404(request, slug, number):
+    edition = get_edition_or_404(slug, request.user)
+    if number > MAX_NUMBER:
+        raise Http404("No such version.")
+    version = get_object_or_404(ResultsVersion.objects.filter(edition=edition), number=number)
+    return edition, version
+
+
+@public_response()
+def version_list(request, slug):
+    edition = get_edition_or_404(slug, request.user)
+    versions = ResultsVersion.objects.filter(edition=edition).latest_first().defer("snapshot")
+    return render(request, "results/version_list.html", {"edition": edition, "versions": versions})
+
+
+def with_rates(item):
+    """A snapshot's edition or track, with its rates as whole percents and its local name."""
+    stats = item["stats"]
+    return {
+        **item,
+        "local_name": in_language(item["name"], item.get("name_en", "")),
+        "completion_percent": whole_percent(stats["tasks_completed"], stats["tasks_published"]),
+        "submission_percent": whole_percent(stats["tasks_submitted"], stats["tasks_published"]),
+    }
+
+
+@public_response()
+def version_detail(request, slug, number):
+    edition, version = get_version_or_404(request, slug, number)
+    data = version.snapshot
+    tracks = [with_rates(track) for track in data["tracks"]]
+    names = {track["name"]: track["local_name"] for track in tracks}
+    honour_roll = [
+        (names.get(name, name), list(rows))
+        for name, rows in groupby(data["honour_roll"], key=lambda row: row["track"])
+    ]
+    return render(
+        request,
+        "results/version_detail.html",
+        {
+            "edition": edition,
+            "version": version,
+            "figures": with_rates(data["edition"]),
+            "tracks": tracks,
+            "leaderboard": data["leaderboard"],
+            "honour_roll": honour_roll,
+        },
+    )
+
+
+def csv_row(row):
+    """An honour-roll row of a snapshot as the live export writes it: stars without trailing
+    zeros, rewards to the cent."""
+    values = dict(row)
+    values["stars"] = None if values["stars"] is None else exact_stars(str(values["stars"]))
+    if values["reward"] is not None:
+        values["reward"] = Decimal(str(values["reward"])).quantize(Decimal("0.01"))
+    return [values[column] for column in HONOUR_ROLL_HEADER]
+
+
+@public_response()
+def version_export(request, slug, number, format):
+    """The version's honour roll as CSV, or the whole version as JSON."""
+    if format not in ("csv", "json"):
+        raise Http404("A version is exported as CSV or JSON.")
+    edition, version = get_version_or_404(request, slug, number)
+    name = f"results-{edition.slug}-v{version.number}"
+    if format == "csv":
+        rows = (csv_row(row) for row in version.snapshot["honour_roll"])
+        return export_response("csv", HONOUR_ROLL_HEADER, rows, name)
+    response = JsonResponse(
+        {
+            "version": version.number,
+            "state": version.state,
+            "published_at": version.published_at.isoformat(),
+            "note": version.note,
+            **version.snapshot,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = f'inline; filename="{name}.json"'
+    return response
