@@ -2,6 +2,7 @@ import pytest
 
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
+from results.versions import publish
 from tests.factories import TaskFactory, UserFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -134,3 +135,13 @@ def test_a_phone_sees_every_leaderboard_figure(phone, site, path):
     points = phone.locator("table.leaderboard tbody tr").first.locator("td").nth(1)
     label = points.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label == '"积分"'
+
+
+def test_a_phone_sees_each_published_version_whole(phone, site, seventh):
+    publish(seventh, final=True, note="Final results, after the objections")
+    phone.goto(site + "/editions/7th/versions/")
+
+    cells = phone.locator("table.cards tbody tr").first.locator("td, th")
+    boxes = [cells.nth(n).bounding_box() for n in range(cells.count())]
+    assert len(boxes) == 5  # version, state, date, note, downloads
+    assert all(box and box["x"] + box["width"] <= 375 for box in boxes)
