@@ -4,6 +4,7 @@ from results import views
 
 urlpatterns = [
     path("versions/", views.version_list, name="results_versions"),
+    path("changes/", views.changes_page, name="results_changes"),
     path("versions/<int:number>/", views.version_detail, name="results_version"),
     path("versions/<int:number>.<str:format>", views.version_export, name="results_version_export"),
 ]

@@ -5,7 +5,7 @@ show is the version's stored snapshot, never the live results. Drafts are a 404 
 """
 
 from decimal import Decimal
-from itertools import groupby
+from itertools import groupby, pairwise
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +15,7 @@ from hackathon.caching import public_response
 from hackathon.exports import export_response
 from hackathon.models import in_language
 from participants.exports import HONOUR_ROLL_HEADER
+from results.changes import changes
 from results.models import ResultsVersion
 from tasks.models import exact_stars
 from tasks.stats import whole_percent
@@ -47,6 +48,22 @@ def with_rates(item):
         "completion_percent": whole_percent(stats["tasks_completed"], stats["tasks_published"]),
         "submission_percent": whole_percent(stats["tasks_submitted"], stats["tasks_published"]),
     }
+
+
+@public_response()
+def changes_page(request, slug):
+    """What moved from each published version to the next, newest first."""
+    edition = get_edition_or_404(slug, request.user)
+    versions = list(ResultsVersion.objects.filter(edition=edition).order_by("number"))
+    steps = [
+        (older, newer, changes(older.snapshot, newer.snapshot))
+        for older, newer in pairwise(versions)
+    ]
+    return render(
+        request,
+        "results/changes.html",
+        {"edition": edition, "first": versions[0] if versions else None, "steps": steps[::-1]},
+    )
 
 
 @public_response()

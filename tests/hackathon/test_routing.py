@@ -20,6 +20,7 @@ PUBLIC_URLS = [
     "/editions/1st/honour-roll/",
     "/editions/1st/honour-roll.json",
     "/editions/1st/versions/",
+    "/editions/1st/changes/",
     "/editions/1st/versions/1/",
     "/editions/1st/versions/1.csv",
     "/editions/1st/versions/1.json",

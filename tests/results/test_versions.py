@@ -245,3 +245,40 @@ def test_the_seventh_editions_published_version_says_what_the_seed_post_says(sev
     assert (tracks["camp"]["participants"], tracks["camp"]["developers_completed"]) == (20, 19)
     assert (tracks["fundable"]["tasks_published"], tracks["fundable"]["tasks_completed"]) == (11, 8)
     assert version.snapshot["edition"]["stats"]["developers_completed"] == 37
+
+
+def test_the_changes_page_says_what_moved_between_versions(client, edition):
+    provisional(edition, note="Provisional results")
+    bob = Work.objects.get(task__code="NO.2")
+    bob.status = "rejected"
+    bob.save()
+    WorkFactory(
+        task=TaskFactory(track=edition.tracks.get(), code="NO.4", stars=3), contributors=["Carol"]
+    )
+    publish(edition, final=True, note="After objection #3: No.2 was not finished")
+
+    page = get(client, "/editions/8th/changes/").content.decode()
+
+    changes = [line.split(">", 1)[1] for line in page.split("<li class=")[1:]]
+    changes = [line.split("</li>")[0] for line in changes]
+    assert changes == [
+        "The edition, tasks published: 3 → 4",
+        "The edition, tasks submitted: 2 → 3",  # a rejected piece of work was submitted
+        "The edition, participants: 2 → 3",
+        "Individual contribution challenge, tasks published: 3 → 4",
+        "Individual contribution challenge, tasks submitted: 2 → 3",
+        "Individual contribution challenge, participants: 2 → 3",
+        "Now counted: Individual contribution challenge NO.4 Task NO.4 (Carol)",
+        "No longer counted: Individual contribution challenge NO.2 Task NO.2 (bob)",
+        "alice: 2 → 2 points, rank 1 → 2",
+        "bob: 1 → 0 points, rank 2 → –",
+        "Carol: 0 → 3 points, rank – → 1",
+    ]
+    assert "After objection #3: No.2 was not finished" in page
+
+
+def test_the_changes_page_before_and_after_a_single_publication(client, edition):
+    assert "have not been published yet" in get(client, "/editions/8th/changes/").content.decode()
+    provisional(edition)
+
+    assert "nothing has changed since" in get(client, "/editions/8th/changes/").content.decode()
