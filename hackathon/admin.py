@@ -15,6 +15,7 @@ from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
 from participants.payouts import PAYOUT_HEADER, payer_totals, payouts_for
 from participants.quality import report as quality_report
+from results.models import Objection
 from results.versions import PublishRefused, publish
 from tasks.importing import KIND_LABELS, ImportRejected, import_tasks
 from tasks.stats import edition_figures, editions_figures
@@ -187,6 +188,12 @@ class EditionAdmin(admin.ModelAdmin):
         edition = get_object_or_404(Edition, pk=object_id)
         rows = (payout.row() for payout in payouts_for(edition))
         return export_response(format, PAYOUT_HEADER, rows, f"payouts-{edition.slug}")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["open_objections"] = (
+            Objection.objects.open().filter(edition=obj).count() if obj is not None else 0
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

@@ -193,6 +193,25 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # The public address of the site, for links that leave it without a request (exports, certificates).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 
+# Objections (results/views.py): how many a client address and a GitHub login may file, counted
+# in the cache (django-ratelimit; Redis shares the counts between app servers). Behind a proxy,
+# RATELIMIT_IP_META_KEY names the header that holds the client's address (e.g. HTTP_X_REAL_IP).
+OBJECTIONS_PER_ADDRESS = os.environ.get("OBJECTIONS_PER_ADDRESS", "10/h")
+OBJECTIONS_PER_LOGIN = os.environ.get("OBJECTIONS_PER_LOGIN", "5/d")
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# The answers to objections are e-mailed; printed on the console unless EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "hackathon-results@localhost")
+
 # Fonts of the rendered certificates (PNG, PDF): CJK fonts, so Chinese names are not boxes.
 # Debian's fonts-noto-cjk by default (the README's set-up installs it).
 CERTIFICATE_FONT = os.environ.get(

@@ -61,3 +61,79 @@ class ResultsVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("results_version", args=[self.edition.slug, self.number])
+
+
+class ObjectionSubject(models.TextChoices):
+    EDITION = "edition", _("The edition's results as a whole")
+    TASK = "task", _("A task")
+    PERSON = "person", _("A person's result")
+
+
+class ObjectionOutcome(models.TextChoices):
+    OPEN = "open", _("Under review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ObjectionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(outcome=ObjectionOutcome.OPEN)
+
+
+class Objection(models.Model):
+    """An objection to an edition's provisional results, filed by anyone while the objection
+    window is open, answered by the organizers in public. The e-mail is private."""
+
+    edition = models.ForeignKey(
+        "hackathon.Edition",
+        on_delete=models.PROTECT,
+        related_name="objections",
+        verbose_name=_("edition"),
+    )
+    number = models.PositiveIntegerField(_("number"), help_text=_("#1, #2, … within the edition."))
+    name = models.CharField(_("name"), max_length=100)
+    github_login = models.CharField(_("GitHub login"), max_length=39)
+    email = models.EmailField(
+        _("contact e-mail"), help_text=_("Private: for the answer only, never shown publicly.")
+    )
+    subject = models.CharField(_("about"), max_length=20, choices=ObjectionSubject.choices)
+    subject_ref = models.CharField(
+        _("task code or login"),
+        max_length=100,
+        blank=True,
+        help_text=_("The task's code (NO.28) or the person's GitHub login, when it is about one."),
+    )
+    reason = models.TextField(_("reason"), max_length=5000)
+    links = models.TextField(_("links"), blank=True, help_text=_("Evidence: one URL per line."))
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=ObjectionOutcome.choices,
+        default=ObjectionOutcome.OPEN,
+    )
+    answer = models.TextField(_("public answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    objects = ObjectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition_id", "number"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="objection_unique_number"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ObjectionOutcome.values), name="objection_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=ObjectionSubject.values), name="objection_subject_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition} · #{self.number}"
+
+    @property
+    def link_list(self):
+        return [link for link in self.links.split() if link]

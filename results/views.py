@@ -7,8 +7,13 @@ show is the version's stored snapshot, never the live results. Drafts are a 404 
 from decimal import Decimal
 from itertools import groupby, pairwise
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
 
 from hackathon.access import get_edition_or_404
 from hackathon.caching import public_response
@@ -16,7 +21,9 @@ from hackathon.exports import export_response
 from hackathon.models import in_language
 from participants.exports import HONOUR_ROLL_HEADER
 from results.changes import changes
-from results.models import ResultsVersion
+from results.forms import ObjectionForm
+from results.models import Objection, ResultsVersion
+from results.objections import file_objection, window_open
 from tasks.models import exact_stars
 from tasks.stats import whole_percent
 
@@ -122,3 +129,70 @@ def version_export(request, slug, number, format):
     )
     response["Content-Disposition"] = f'inline; filename="{name}.json"'
     return response
+
+
+def objection_rate(key):
+    """A rate limit from the settings, read when a request is limited (django-ratelimit)."""
+
+    def rate(group, request):
+        return getattr(settings, key)
+
+    return rate
+
+
+@never_cache
+@ratelimit(key="ip", rate=objection_rate("OBJECTIONS_PER_ADDRESS"), method="POST", block=False)
+@ratelimit(
+    key="post:github_login", rate=objection_rate("OBJECTIONS_PER_LOGIN"), method="POST", block=False
+)
+def objection_new(request, slug):
+    """The public objection form, open only while the edition's results are provisional."""
+    edition = get_edition_or_404(slug, request.user)
+    is_open = window_open(edition)
+    status = 200
+    form = None
+    if is_open:
+        form = ObjectionForm(request.POST or None, edition=edition)
+        if request.method == "POST":
+            if getattr(request, "limited", False):
+                form.add_error(
+                    None,
+                    _(
+                        "Too many objections from this address or GitHub login: try again later "
+                        "(at most %(address)s per address and %(login)s per login)."
+                    )
+                    % {
+                        "address": settings.OBJECTIONS_PER_ADDRESS,
+                        "login": settings.OBJECTIONS_PER_LOGIN,
+                    },
+                )
+                status = 429
+            elif form.is_valid():
+                fields = {k: v for k, v in form.cleaned_data.items() if k != "website"}
+                if form.cleaned_data["website"]:  # a robot: thank it, keep nothing
+                    return redirect(reverse("objection_list", args=[edition.slug]))
+                objection = file_objection(edition, **fields)
+                url = reverse("objection_list", args=[edition.slug])
+                return redirect(f"{url}#objection-{objection.number}")
+            else:
+                status = 400
+    elif request.method == "POST":
+        status = 403
+    return render(
+        request,
+        "results/objection_form.html",
+        {"edition": edition, "form": form, "is_open": is_open},
+        status=status,
+    )
+
+
+@public_response()
+def objection_list(request, slug):
+    """Every objection of the edition by subject, with its outcome and public answer."""
+    edition = get_edition_or_404(slug, request.user)
+    objections = Objection.objects.filter(edition=edition).defer("email")
+    return render(
+        request,
+        "results/objection_list.html",
+        {"edition": edition, "objections": objections},
+    )

@@ -72,6 +72,8 @@ ORGANIZERS_PERMISSIONS = {
 }
 # Added by participants/migrations/0005: organizers issue and revoke certificates (never delete).
 CERTIFICATE_PERMISSIONS = {"view_certificate", "add_certificate", "change_certificate"}
+# Objections are answered, never deleted; versions are made by publishing (results 0003).
+RESULTS_PERMISSIONS = {"view_objection", "change_objection", "view_resultsversion"}
 
 CHANGELISTS = [
     "hackathon_edition",
@@ -171,9 +173,9 @@ def test_organizers_group_has_exactly_the_data_entry_permissions():
     group = Group.objects.get(name="Organizers")
 
     assert set(group.permissions.values_list("codename", flat=True)) == (
-        ORGANIZERS_PERMISSIONS | CERTIFICATE_PERMISSIONS
+        ORGANIZERS_PERMISSIONS | CERTIFICATE_PERMISSIONS | RESULTS_PERMISSIONS
     )
-    assert group.permissions.count() == 30
+    assert group.permissions.count() == 33
 
 
 def test_reversing_the_group_migration_removes_the_group_and_reapplying_restores_it():
@@ -244,6 +246,8 @@ def test_organizer_sees_every_app_on_the_admin_index(organizer_client):
         ("tasks", "Work"),
         ("participants", "Participant"),
         ("participants", "Certificate"),
+        ("results", "Objection"),
+        ("results", "ResultsVersion"),
     }
 
 
