@@ -82,7 +82,7 @@ def test_the_form_opens_and_closes_on_the_exact_deadline(client, edition, moment
     assert response.status_code == (302 if open_ else 403)
     assert Objection.objects.count() == (1 if open_ else 0)
     if not open_ and moment >= DEADLINE:
-        assert "Objections are closed: the window ended on 2025-01-31 00:00" in page
+        assert "Objections are closed: the window ended on 2025-01-30 24:00" in page
 
 
 @time_machine.travel(PUBLISHED + datetime.timedelta(days=1), tick=False)
