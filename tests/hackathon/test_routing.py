@@ -22,7 +22,6 @@ PUBLIC_URLS = [
     "/editions/1st/versions/",
     "/editions/1st/changes/",
     "/editions/1st/objections/",
-    "/editions/1st/objections/new/",
     "/editions/1st/versions/1/",
     "/editions/1st/versions/1.csv",
     "/editions/1st/versions/1.json",

@@ -4,6 +4,8 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -198,3 +200,12 @@ def test_no_input_is_a_server_error(client, edition, settings, values):
     response = post(client, {**objection(), **values})
 
     assert response.status_code in (302, 400)
+
+
+@time_machine.travel(PUBLISHED + datetime.timedelta(days=1), tick=False)
+def test_reading_the_form_writes_nothing(client, edition):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(FORM).status_code == 200
+
+    writes = ("INSERT", "UPDATE", "DELETE")
+    assert [q["sql"] for q in queries.captured_queries if q["sql"].startswith(writes)] == []
