@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "participants",
     "tasks",
     "results",
+    "github_sync",
 ]
 # Development tools (data generators, benchmarks): never in production unless asked for.
 DEV_TOOLS = envbool("DEV_TOOLS", DEBUG)
@@ -192,6 +193,10 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # The public address of the site, for links that leave it without a request (exports, certificates).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+
+# GitHub's webhook deliveries are signed with this secret (github_sync/views.py); without it
+# every delivery is refused.
+GITHUB_WEBHOOK_SECRET = os.environ.get("GITHUB_WEBHOOK_SECRET", "")
 
 # Objections (results/views.py): how many a client address and a GitHub login may file, counted
 # in the cache (django-ratelimit; Redis shares the counts between app servers). Behind a proxy,

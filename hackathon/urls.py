@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from github_sync import views as github_views
 from hackathon import views
 from participants import export_views as participant_exports
 from participants import views as participant_views
@@ -11,6 +12,7 @@ from tracks import views as track_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("github/webhook/", github_views.webhook, name="github_webhook"),
     path("editions/<slug:slug>/", views.edition_detail, name="edition_detail"),
     path("editions/<slug:slug>/", include("tasks.urls")),
     path("editions/<slug:slug>/", include("results.urls")),

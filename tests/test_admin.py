@@ -74,6 +74,8 @@ ORGANIZERS_PERMISSIONS = {
 CERTIFICATE_PERMISSIONS = {"view_certificate", "add_certificate", "change_certificate"}
 # Objections are answered, never deleted; versions are made by publishing (results 0003).
 RESULTS_PERMISSIONS = {"view_objection", "change_objection", "view_resultsversion"}
+# The webhook deliveries are read, never written by hand (github_sync 0002).
+GITHUB_PERMISSIONS = {"view_delivery"}
 
 CHANGELISTS = [
     "hackathon_edition",
@@ -173,9 +175,9 @@ def test_organizers_group_has_exactly_the_data_entry_permissions():
     group = Group.objects.get(name="Organizers")
 
     assert set(group.permissions.values_list("codename", flat=True)) == (
-        ORGANIZERS_PERMISSIONS | CERTIFICATE_PERMISSIONS | RESULTS_PERMISSIONS
+        ORGANIZERS_PERMISSIONS | CERTIFICATE_PERMISSIONS | RESULTS_PERMISSIONS | GITHUB_PERMISSIONS
     )
-    assert group.permissions.count() == 33
+    assert group.permissions.count() == 34
 
 
 def test_reversing_the_group_migration_removes_the_group_and_reapplying_restores_it():
@@ -248,6 +250,7 @@ def test_organizer_sees_every_app_on_the_admin_index(organizer_client):
         ("participants", "Certificate"),
         ("results", "Objection"),
         ("results", "ResultsVersion"),
+        ("github_sync", "Delivery"),
     }
 
 

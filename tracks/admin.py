@@ -23,6 +23,8 @@ class TrackForm(forms.ModelForm):
             "slug",
             "order",
             "tracking_issue_url",
+            "pr_title_prefix",
+            "rfc_repositories",
             "payer",
             "description",
         ]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from hackathon.models import in_language
@@ -29,6 +30,24 @@ class Track(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     tracking_issue_url = models.URLField(_("tracking issue"), blank=True)
+    pr_title_prefix = models.CharField(
+        _("PR title prefix"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "What this track's pull request titles carry, e.g. Hackathon 7th No. in "
+            "【Hackathon 7th No.33】…: webhooks credit such PRs to the task numbered after it."
+        ),
+    )
+    rfc_repositories = models.CharField(
+        _("RFC repositories"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Repositories whose PRs are RFCs or design documents, e.g. PaddlePaddle/community "
+            "(separated by spaces or commas)."
+        ),
+    )
     payer = models.CharField(
         _("payer"),
         max_length=200,
@@ -52,6 +71,14 @@ class Track(models.Model):
         verbose_name_plural = _("tracks")
         constraints = [
             models.UniqueConstraint(fields=["edition", "slug"], name="track_unique_slug"),
+            models.UniqueConstraint(
+                Lower("pr_title_prefix"),
+                condition=~Q(pr_title_prefix=""),
+                name="track_unique_pr_title_prefix",
+                violation_error_message=_(
+                    "Another track has this PR title prefix: a PR must belong to one track."
+                ),
+            ),
             models.UniqueConstraint(fields=["edition", "name"], name="track_unique_name"),
             models.UniqueConstraint(
                 fields=["edition", "kind"],

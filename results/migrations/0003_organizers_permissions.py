@@ -47,6 +47,8 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("results", "0002_objections"),
+        # After the group is made with its first permissions (which sets them all).
+        ("participants", "0005_organizers_certificate_permissions"),
     ]
 
     operations = [

@@ -1,0 +1,165 @@
+"""What a pull request does to the results (docs/github.md).
+
+A PR belongs to the track whose ``pr_title_prefix`` its title carries (the longest one when
+several match); the numbers after the prefix name the track's tasks (``No.24、26-28、30``). Its
+author (not whoever sent the event) is credited with a piece of work on each task:
+
+- a PR in one of the track's RFC repositories is an RFC: open → RFC submitted, merged → design
+  document done;
+- any other PR: open → PR submitted, merged → completed, or partially completed when the title
+  marks it ``-part`` (not the last PR of the task).
+
+Statuses only move forward; an organizer moves them back (or rejects work) in the admin. A task
+already completed by someone else is not completed again by a later merge (the first accepted
+wins): the later work stays at "PR submitted" and the outcome says so.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from participants.models import Participant, validate_login
+from tasks.choices import WorkStatus
+from tasks.models import Contribution, Task, Work, work_identity
+from tracks.models import Track
+
+# The order in which a piece of work moves forward.
+FORWARD = [
+    WorkStatus.CLAIMED,
+    WorkStatus.RFC_SUBMITTED,
+    WorkStatus.DESIGN_DONE,
+    WorkStatus.PR_SUBMITTED,
+    WorkStatus.PARTIALLY_COMPLETED,
+    WorkStatus.COMPLETED,
+]
+NUMBERS = re.compile(r"\s*([0-9][0-9、,，\s\-–~]*)")
+PART = re.compile(r"\s*-\s*part", re.IGNORECASE)
+HANDLED_ACTIONS = {"opened", "edited", "reopened", "closed"}
+
+
+def track_for(title):
+    """The track whose PR title prefix the title carries (the longest match), with the text that
+    follows the prefix."""
+    lower = title.lower()
+    matches = [
+        (len(track.pr_title_prefix), track)
+        for track in Track.objects.exclude(pr_title_prefix="").select_related("edition")
+        if track.pr_title_prefix.lower() in lower
+    ]
+    if not matches:
+        return None, ""
+    _, track = max(matches, key=lambda match: match[0])
+    start = lower.index(track.pr_title_prefix.lower()) + len(track.pr_title_prefix)
+    return track, title[start:]
+
+
+def task_numbers(text):
+    """The task numbers at the start of ``text`` (24、26-28、30 → 24, 26, 27, 28, 30) and whether
+    the PR is marked as a part (-part)."""
+    match = NUMBERS.match(text)
+    if not match:
+        return [], False
+    numbers = []
+    for part in re.split(r"[、,，\s]+", match.group(1).strip()):
+        bounds = [int(bound) for bound in re.split(r"[\-–~]", part) if bound.isdigit()]
+        if len(bounds) == 1:
+            numbers.append(bounds[0])
+        elif len(bounds) == 2 and bounds[0] <= bounds[1] <= bounds[0] + 50:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+    rest = text[match.end(1) :]
+    if match.group(1).rstrip().endswith("-"):  # 33-part: the dash was read with the numbers
+        rest = "-" + rest
+    is_part = bool(PART.match(rest))
+    return list(dict.fromkeys(numbers)), is_part
+
+
+def forward(current, wanted):
+    """The status a piece of work may move to: never back, never out of a rejection."""
+    if current == WorkStatus.REJECTED or current not in FORWARD:
+        return current
+    return wanted if FORWARD.index(wanted) > FORWARD.index(current) else current
+
+
+def handle_pull_request(payload):
+    """Apply a pull_request event; returns its outcome in words."""
+    action = str(payload.get("action") or "")
+    pull = payload.get("pull_request") if isinstance(payload.get("pull_request"), dict) else {}
+    if action not in HANDLED_ACTIONS:
+        return f"ignored: action {action}"
+    title = str(pull.get("title") or "")
+    track, rest = track_for(title)
+    if track is None:
+        return "ignored: no track's PR title prefix in the title"
+    numbers, is_part = task_numbers(rest)
+    if not numbers:
+        return f"ignored: no task number after “{track.pr_title_prefix}”"
+    user = pull.get("user") if isinstance(pull.get("user"), dict) else {}
+    login = str(user.get("login") or "")
+    try:
+        validate_login(login)
+    except ValidationError:
+        return f"ignored: “{login[:40]}” is not a GitHub login"
+    url = str(pull.get("html_url") or "")
+    repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else {}
+    repository = str(repository.get("full_name") or "")
+    merged = action == "closed" and bool(pull.get("merged"))
+    if action == "closed" and not merged:
+        return f"recorded: {url} closed without merge"
+    rfc = repository.lower() in {
+        name.lower() for name in re.split(r"[\s,，]+", track.rfc_repositories) if name
+    }
+    if rfc:
+        wanted = WorkStatus.DESIGN_DONE if merged else WorkStatus.RFC_SUBMITTED
+    elif merged:
+        wanted = WorkStatus.PARTIALLY_COMPLETED if is_part else WorkStatus.COMPLETED
+    else:
+        wanted = WorkStatus.PR_SUBMITTED
+    day = parse_datetime(str(pull.get("merged_at") or pull.get("created_at") or ""))
+    outcomes = []
+    with transaction.atomic():
+        person, _ = Participant.objects.get_or_create(
+            login__iexact=login, defaults={"login": login}
+        )
+        for number in numbers:
+            outcomes.append(credit(track, number, person, wanted, url, day, merged))
+    return "; ".join(outcomes)
+
+
+def credit(track, number, person, wanted, url, day, merged):
+    tasks = list(Task.objects.filter(track=track, position=number, withdrawn=False))
+    if len(tasks) != 1:
+        return f"No.{number}: {'no such task' if not tasks else 'several tasks have this number'}"
+    task = tasks[0]
+    identity = work_identity("", [person.login])
+    work = Work.objects.filter(task=task, identity=identity).first()
+    if (
+        wanted == WorkStatus.COMPLETED
+        and Work.objects.filter(task=task, status=WorkStatus.COMPLETED)
+        .exclude(identity=identity)
+        .exists()
+    ):
+        wanted = WorkStatus.PR_SUBMITTED
+        note = " (already completed by someone else: not completed again)"
+    else:
+        note = ""
+    if work is None:
+        work = Work(task=task, status=WorkStatus.CLAIMED, identity=identity)
+    status = forward(work.status, wanted)
+    changed = status != work.status or work._state.adding
+    work.status = status
+    if url and url not in work.pr_url_list:
+        work.pr_urls = "\n".join([*work.pr_url_list, url])
+        changed = True
+    done = status in (WorkStatus.COMPLETED, WorkStatus.PARTIALLY_COMPLETED)
+    if day and done and merged and work.completed_on is None:
+        work.completed_on = day.date()
+        changed = True
+    if day and work.submitted_on is None and status != WorkStatus.CLAIMED:
+        work.submitted_on = min(day.date(), work.completed_on or day.date())
+        changed = True
+    if changed:
+        work.save()
+        Contribution.objects.get_or_create(work=work, participant=person)
+    return f"No.{number}: {person.login} {status}{note}"

@@ -1,0 +1,66 @@
+"""POST /github/webhook/: GitHub's deliveries, signed with the GITHUB_WEBHOOK_SECRET setting.
+
+The signature is checked first, in constant time: a bad or missing one is a 403 and nothing is
+stored. Each delivery (X-GitHub-Delivery) is stored once with what it did; a replay is answered
+with the stored outcome and changes nothing.
+"""
+
+import hashlib
+import hmac
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from github_sync.models import Delivery
+from github_sync.pulls import handle_pull_request
+
+# The largest delivery GitHub sends is 25 MB; the events handled here are far smaller.
+MAX_BODY = 5 * 1024 * 1024
+
+
+def valid_signature(secret, body, header):
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), header.encode())
+
+
+@csrf_exempt
+@require_POST
+def webhook(request):
+    secret = settings.GITHUB_WEBHOOK_SECRET
+    header = request.headers.get("X-Hub-Signature-256", "")
+    if int(request.headers.get("Content-Length") or 0) > MAX_BODY:
+        return HttpResponseBadRequest("The delivery is too large.")
+    if not secret or not header.isascii() or not valid_signature(secret, request.body, header):
+        return HttpResponseForbidden("The signature is missing or wrong.")
+    delivery_id = request.headers.get("X-GitHub-Delivery", "").strip()
+    event = request.headers.get("X-GitHub-Event", "").strip()
+    if not delivery_id or len(delivery_id) > 100 or not event:
+        return HttpResponseBadRequest("X-GitHub-Delivery and X-GitHub-Event are required.")
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponseBadRequest("The body is not JSON.")
+    if not isinstance(payload, dict):
+        return HttpResponseBadRequest("The body is not a JSON object.")
+    with transaction.atomic():
+        delivery, created = Delivery.objects.select_for_update().get_or_create(
+            delivery_id=delivery_id,
+            defaults={"event": event[:50], "action": str(payload.get("action") or "")[:50]},
+        )
+        if not created:
+            return JsonResponse(
+                {"delivery": delivery_id, "outcome": delivery.outcome, "replay": True}
+            )
+        if event == "pull_request":
+            outcome = handle_pull_request(payload)
+        elif event == "ping":
+            outcome = "pong"
+        else:
+            outcome = f"ignored: event {event}"
+        delivery.outcome = outcome
+        delivery.save(update_fields=["outcome"])
+    return JsonResponse({"delivery": delivery_id, "outcome": outcome, "replay": False})
