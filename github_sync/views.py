@@ -15,6 +15,7 @@ from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonRespo
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from github_sync.comments import handle_issue_comment
 from github_sync.models import Delivery
 from github_sync.pulls import handle_pull_request
 
@@ -57,6 +58,8 @@ def webhook(request):
             )
         if event == "pull_request":
             outcome = handle_pull_request(payload)
+        elif event == "issue_comment":
+            outcome = handle_issue_comment(payload)
         elif event == "ping":
             outcome = "pong"
         else:

@@ -277,3 +277,69 @@ def test_no_signed_payload_is_a_server_error(client, track, payload):
     response = deliver(client, payload)
 
     assert response.status_code in (200, 400)
+
+
+# Sign-ups on the tracking issue ----------------------------------------------------------------
+
+ISSUE = "https://github.com/PaddlePaddle/Paddle/issues/68242"
+
+
+def comment(body, *, action="created", login="zeroRains", issue=ISSUE):
+    return {
+        "action": action,
+        "issue": {"html_url": issue, "number": 68242},
+        "comment": {"id": 1, "body": body, "user": {"login": login}},
+        "repository": {"full_name": "PaddlePaddle/Paddle"},
+        "sender": {"login": login},
+    }
+
+
+@pytest.fixture
+def tracked(track):
+    track.tracking_issue_url = ISSUE
+    track.save()
+    return track
+
+
+def test_a_sign_up_comment_claims_the_tasks_it_names(client, tracked):
+    response = deliver(client, comment("【报名】：24、26-27\n我来做"), event="issue_comment")
+
+    assert response.json()["outcome"] == (
+        "No.24: zeroRains signed up; No.26: zeroRains signed up; No.27: zeroRains signed up"
+    )
+    assert [(code, status) for code, _, status, *_ in works()] == [
+        ("NO.24", WorkStatus.CLAIMED),
+        ("NO.26", WorkStatus.CLAIMED),
+        ("NO.27", WorkStatus.CLAIMED),
+    ]
+
+
+def test_a_withdrawal_removes_a_claim_but_not_submitted_work(client, tracked):
+    deliver(client, comment("【报名】: 24, 33"), event="issue_comment")
+    deliver(client, pull("opened", "【Hackathon 7th No.33】Add x"))
+
+    response = deliver(client, comment("【取消报名】: 24、33"), event="issue_comment")
+
+    assert response.json()["outcome"] == (
+        "No.24: zeroRains withdrawn; No.33: zeroRains not withdrawn: the work is pr_submitted"
+    )
+    assert [(code, status) for code, _, status, *_ in works()] == [
+        ("NO.33", WorkStatus.PR_SUBMITTED)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("payload", "outcome"),
+    [
+        (comment("【报名】: 24", issue="https://github.com/x/y/issues/1"),
+         "ignored: not a track's tracking issue"),
+        (comment("I'd like to try No.24"), "ignored: no 【报名】 or 【取消报名】 in the comment"),
+        (comment("【报名】: soon"), "ignored: no task number after 【报名】"),
+        (comment("【报名】: 24", action="deleted"), "recorded: comment deleted, nothing changes"),
+    ],
+)  # fmt: skip
+def test_comments_that_change_nothing_say_why(client, tracked, payload, outcome):
+    response = deliver(client, payload, event="issue_comment")
+
+    assert response.json()["outcome"] == outcome
+    assert Work.objects.count() == 0
