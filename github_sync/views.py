@@ -11,13 +11,22 @@ import json
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from github_sync.comments import handle_issue_comment
 from github_sync.models import Delivery
 from github_sync.pulls import handle_pull_request
+from github_sync.tracking_issue import markdown
+from hackathon.access import get_edition_or_404, get_track_or_404
+from hackathon.caching import public_response
 
 # The largest delivery GitHub sends is 25 MB; the events handled here are far smaller.
 MAX_BODY = 5 * 1024 * 1024
@@ -67,3 +76,16 @@ def webhook(request):
         delivery.outcome = outcome
         delivery.save(update_fields=["outcome"])
     return JsonResponse({"delivery": delivery_id, "outcome": outcome, "replay": False})
+
+
+@public_response()
+def tracking_issue(request, slug, track):
+    """/editions/<slug>/tracks/<track>/tracking-issue.md: the track's tracking issue, from the
+    data, to paste on GitHub."""
+    edition = get_edition_or_404(slug, request.user)
+    track = get_track_or_404(edition.tracks.all(), track)
+    if track is None:
+        raise Http404("No such track.")
+    response = HttpResponse(markdown(track), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="tracking-issue-{edition.slug}.md"'
+    return response

@@ -27,6 +27,11 @@ urlpatterns = [
         name="honour_roll",
     ),
     path(
+        "editions/<slug:slug>/tracks/<str:track>/tracking-issue.md",
+        github_views.tracking_issue,
+        name="tracking_issue",
+    ),
+    path(
         "editions/<slug:slug>/tracks/<str:track>/",
         track_views.track_detail,
         name="track_detail",

@@ -1,9 +1,10 @@
 from itertools import groupby
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from hackathon.access import get_edition_or_404
+from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
 from participants.models import Participant
 from tasks.models import Contribution, Task, Work
@@ -14,7 +15,10 @@ from tracks.choices import TrackKind
 @public_response()
 def track_detail(request, slug, track):
     edition = get_edition_or_404(slug, request.user)
-    track = get_object_or_404(edition.tracks, slug=track)
+    # Compared in Python (get_track_or_404): a slug the database would refuse is not found.
+    track = get_track_or_404(edition.tracks.all(), track)
+    if track is None:
+        raise Http404("No such track.")
     tasks = Task.objects.filter(track=track)
     summary = track_summary(track)
     context = {
