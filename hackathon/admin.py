@@ -17,7 +17,7 @@ from participants.payouts import PAYOUT_HEADER, payer_totals, payouts_for
 from participants.quality import report as quality_report
 from results.models import Objection
 from results.versions import PublishRefused, publish
-from tasks.importing import KIND_LABELS, ImportRejected, import_tasks
+from tasks.importing import KIND_LABELS, ImportRejected
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
 
@@ -221,11 +221,12 @@ class EditionAdmin(admin.ModelAdmin):
             return self.import_page(request, edition, form=form)
         upload = form.cleaned_data["file"]
         data = upload.read()
+        options = form.options()
         try:
-            report = import_tasks(data, upload.name, edition, dry_run=True)
+            report = imports.run_import(data, upload.name, edition, options, dry_run=True)
         except ImportRejected as rejection:
             return self.import_page(request, edition, form=form, rejection=rejection)
-        token = imports.stage(request, edition, upload.name, data)
+        token = imports.stage(request, edition, upload.name, data, options)
         return self.import_page(request, edition, report=report, token=token, filename=upload.name)
 
     def import_confirm(self, request, edition, token):
@@ -233,10 +234,10 @@ class EditionAdmin(admin.ModelAdmin):
         if staged is None:
             refusal = _("This upload is unknown or has expired: upload the file again.")
             return self.import_page(request, edition, form=imports.ImportForm(), refusal=refusal)
-        filename, data = staged
+        filename, data, options = staged
         imports.discard(request, token)
         try:
-            report = import_tasks(data, filename, edition)
+            report = imports.run_import(data, filename, edition, options)
         except ImportRejected as rejection:
             return self.import_page(
                 request, edition, form=imports.ImportForm(), rejection=rejection

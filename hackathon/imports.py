@@ -18,10 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from github_sync.issue_table import import_issue_table
+from tasks.importing import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportRejected,
+    RowError,
+    import_tasks,
+)
 
 MAX_SIZE = 10 * 1024 * 1024
-EXTENSIONS = (".csv", ".xlsx")
+EXTENSIONS = (".csv", ".xlsx", ".md")
+TRACKING_ISSUE = ".md"  # a GitHub tracking issue's Markdown (github_sync/issue_table.py)
 FOLDER = "imports"
 SESSION_KEY = "edition_imports"
 LIFETIME = datetime.timedelta(days=1)
@@ -29,20 +37,37 @@ LIFETIME = datetime.timedelta(days=1)
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("File"))
+    track = forms.CharField(
+        label=gettext_lazy("Track (a tracking issue only)"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy(
+            "For a tracking issue's Markdown (.md): the track its table belongs to, as in the "
+            "import's track column: individual, camp, fundable or the track's name."
+        ),
+    )
+    batch = forms.CharField(
+        label=gettext_lazy("Batch (a tracking issue only)"),
+        required=False,
+        max_length=50,
+        help_text=gettext_lazy("For a tracking issue: the batch of all its tasks, e.g. 提前批."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "A CSV file in UTF-8 (with or without BOM) or GB18030, or an .xlsx workbook (its "
             "first sheet), of at most 10 MB; the first row names the columns. Required columns: "
-            "%(required)s. Optional columns: %(optional)s."
+            "%(required)s. Optional columns: %(optional)s. Or the Markdown of a GitHub tracking "
+            "issue (.md), with its task table."
         ) % {"required": ", ".join(REQUIRED_COLUMNS), "optional": ", ".join(OPTIONAL_COLUMNS)}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if extension(upload.name) not in EXTENSIONS:
             raise forms.ValidationError(
-                _("Upload a .csv or .xlsx file (this one is “%(name)s”).") % {"name": upload.name},
+                _("Upload a .csv, .xlsx or .md file (this one is “%(name)s”).")
+                % {"name": upload.name},
                 code="extension",
             )
         if upload.size > MAX_SIZE:
@@ -51,6 +76,32 @@ class ImportForm(forms.Form):
                 code="size",
             )
         return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and extension(upload.name) == TRACKING_ISSUE and not cleaned.get("track"):
+            self.add_error("track", _("Which track is this tracking issue's?"))
+        return cleaned
+
+    def options(self):
+        """What the import needs besides the file (a tracking issue's track and batch)."""
+        return {"track": self.cleaned_data["track"], "batch": self.cleaned_data["batch"]}
+
+
+def run_import(data: bytes, filename: str, edition, options: dict, *, dry_run=False):
+    """Import a staged or uploaded file: a tracking issue through its Markdown reader, any other
+    through the CSV/XLSX import. Raises ImportRejected as they do."""
+    if extension(filename) == TRACKING_ISSUE:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            message = _("The file is not UTF-8 text: save the tracking issue as UTF-8.")
+            raise ImportRejected([RowError(0, message)]) from None
+        return import_issue_table(
+            text, edition, track=options["track"], batch=options["batch"], dry_run=dry_run
+        )
+    return import_tasks(data, filename, edition, dry_run=dry_run)
 
 
 def extension(filename: str) -> str:
@@ -61,23 +112,26 @@ def storage_name(token: str, filename: str) -> str:
     return f"{FOLDER}/{token}{extension(filename)}"
 
 
-def stage(request, edition, filename: str, data: bytes) -> str:
-    """Keep an uploaded file for the confirmation; returns its token."""
+def stage(request, edition, filename: str, data: bytes, options=None) -> str:
+    """Keep an uploaded file (and the options it is imported with) for the confirmation;
+    returns its token."""
     discard_stale(request)
     token = secrets.token_urlsafe(24)
     default_storage.save(storage_name(token, filename), ContentFile(data))
     staged = request.session.get(SESSION_KEY, {})
-    staged[token] = [edition.pk, filename, timezone.now().timestamp()]
+    staged[token] = [edition.pk, filename, timezone.now().timestamp(), options or {}]
     request.session[SESSION_KEY] = staged
     return token
 
 
-def staged_file(request, edition, token: str) -> tuple[str, bytes] | None:
-    """The name and bytes of the file this user staged with ``token`` for ``edition``, if any."""
+def staged_file(request, edition, token: str) -> tuple[str, bytes, dict] | None:
+    """The name, bytes and options of the file this user staged with ``token`` for ``edition``,
+    if any."""
     record = request.session.get(SESSION_KEY, {}).get(token)
     if record is None:
         return None
-    edition_id, filename, staged_at = record
+    edition_id, filename, staged_at, *more = record
+    options = more[0] if more else {}
     if edition_id != edition.pk:
         return None
     if timezone.now().timestamp() - staged_at > LIFETIME.total_seconds():
@@ -85,7 +139,7 @@ def staged_file(request, edition, token: str) -> tuple[str, bytes] | None:
         return None
     try:
         with default_storage.open(storage_name(token, filename), "rb") as file:
-            return filename, file.read()
+            return filename, file.read(), options
     except FileNotFoundError:
         discard(request, token)
         return None
@@ -105,8 +159,8 @@ def discard_stale(request):
     """Forget this user's tokens older than a day, and delete anybody's staged file as old."""
     limit = timezone.now() - LIFETIME
     staged = request.session.get(SESSION_KEY, {})
-    for token, (_edition_id, _filename, staged_at) in list(staged.items()):
-        if staged_at < limit.timestamp():
+    for token, record in list(staged.items()):
+        if record[2] < limit.timestamp():
             discard(request, token)
     try:
         _folders, files = default_storage.listdir(FOLDER)

@@ -362,7 +362,7 @@ def test_other_extensions_are_a_form_error(organizer_client, edition, media, nam
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "file": [f"Upload a .csv or .xlsx file (this one is “{name}”)."]
+        "file": [f"Upload a .csv, .xlsx or .md file (this one is “{name}”)."]
     }
     assert response.context["report"] is None
     assert staged_files(media) == []
@@ -458,3 +458,29 @@ def test_the_page_is_in_chinese_by_default(organizer_client, edition, settings):
     assert "<title>向第七期导入任务与结果" in content
     assert 'value="检查文件"' in content
     assert "必填列：track, code, title, status。" in content
+
+
+# A tracking issue's Markdown ----------------------------------------------------------------------
+
+ISSUE = (Path(__file__).parent / "github_sync" / "data" / "tracking_issue_7th.md").read_bytes()
+
+
+def test_a_tracking_issue_is_previewed_and_imported_like_a_csv_file(organizer_client, edition):
+    preview = organizer_client.post(
+        import_url(edition),
+        {"file": SimpleUploadedFile("issue.md", ISSUE), "track": "individual", "batch": ""},
+    )
+
+    assert preview.status_code == 200
+    assert preview.context["report"].tasks.created == 6
+    assert Work.objects.count() == 0
+    confirm(organizer_client, edition, preview.context["token"])
+    assert Work.objects.filter(task__track__edition=edition).count() == 5
+
+
+def test_a_tracking_issue_needs_its_track(organizer_client, edition):
+    response = organizer_client.post(
+        import_url(edition), {"file": SimpleUploadedFile("issue.md", ISSUE)}
+    )
+
+    assert response.context["form"].errors["track"] == ["Which track is this tracking issue's?"]
