@@ -20,7 +20,7 @@ from hackathon.access import visible_editions
 from hackathon.models import Edition
 from participants.models import Certificate
 from participants.scores import share_expression
-from tasks.models import Contribution
+from tasks.models import Contribution, task_order
 from tasks.stats import points_expression
 from tracks.choices import TrackKind
 from tracks.models import Track
@@ -164,7 +164,7 @@ def certified_works(certificates):
         )
         .select_related("work__task")
         .annotate(points=points_expression("work__"), reward=share_expression())
-        .order_by("work__task__batch", "work__task__position", "work__task__code", "work_id")
+        .order_by(*task_order("work__task__"), "work_id")
     )
     works = {pk: [] for pk in by_pair.values()}
     for contribution in contributions:

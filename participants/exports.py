@@ -15,7 +15,7 @@ from hackathon.exports import CHUNK_SIZE
 from participants.models import Certificate
 from participants.rendering import verification_url
 from participants.scores import share_expression
-from tasks.models import Contribution, exact_stars
+from tasks.models import Contribution, exact_stars, task_order
 from tasks.stats import points_expression, reward_expression
 
 CENT = Decimal("0.01")
@@ -88,13 +88,12 @@ def certificate_rows(edition, with_email=False):
             points=points_expression("work__"),
             share=share_expression(),
         )
+        # By certificate (a track's serials), then its tasks in the usual order.
         .order_by(
             "work__task__track__order",
             "work__task__track_id",
             "serial",
-            "work__task__batch",
-            "work__task__position",
-            "work__task__code",
+            *task_order("work__task__")[2:],
             "work_id",
         )
         .values_list(
@@ -159,16 +158,7 @@ def honour_roll_rows(edition):
         Contribution.objects.counted()
         .filter(work__task__track__edition=edition)
         .annotate(points=points_expression("work__"), effective_reward=reward_expression("work__"))
-        .order_by(
-            "work__task__track__order",
-            "work__task__track_id",
-            "work__task__batch",
-            "work__task__position",
-            "work__task__code",
-            "work__team",
-            "work_id",
-            "id",
-        )
+        .order_by(*task_order("work__task__"), "work__team", "work_id", "id")
         .values_list(
             "work_id",
             "work__task__track__name",

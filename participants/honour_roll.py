@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.db.models import Prefetch
 
-from tasks.models import Contribution, Work
+from tasks.models import Contribution, Work, task_order
 from tasks.stats import points_expression, reward_expression
 
 
@@ -22,14 +22,6 @@ def honour_roll_for(edition):
                 queryset=Contribution.objects.select_related("participant").order_by("id"),
             )
         )
-        .order_by(
-            "task__track__order",
-            "task__track_id",
-            "task__batch",
-            "task__position",
-            "task__code",
-            "team",
-            "id",
-        )
+        .order_by(*task_order("task__"), "team", "id")
     )
     return [(track, list(rows)) for track, rows in groupby(works, key=lambda w: w.task.track)]

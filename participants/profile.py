@@ -6,7 +6,7 @@ from itertools import groupby
 from participants.leaderboard import all_time_board, edition_ranks
 from participants.models import Certificate
 from participants.scores import share_expression
-from tasks.models import Contribution, Task
+from tasks.models import Contribution, Task, task_order
 from tasks.stats import points_expression
 
 
@@ -49,14 +49,7 @@ def profile_for(person, editions):
         )
         .select_related("work__task__track__edition", "work__task__direction")
         .annotate(points=points_expression("work__"), reward=share_expression())
-        .order_by(
-            "-work__task__track__edition__number",
-            "work__task__track__order",
-            "work__task__track_id",
-            "work__task__batch",
-            "work__task__position",
-            "work__task__code",
-        )
+        .order_by("-work__task__track__edition__number", *task_order("work__task__"))
     )
     parts = []
     for edition, in_edition in groupby(contributions, key=lambda c: c.work.task.track.edition):
@@ -67,7 +60,7 @@ def profile_for(person, editions):
     mentored = list(
         Task.objects.filter(mentors=person, withdrawn=False, track__edition__in=edition_ids)
         .select_related("track__edition")
-        .order_by("-track__edition__number", "track__order", "batch", "position", "code")
+        .order_by("-track__edition__number", *task_order())
     )
     certificates = list(
         Certificate.objects.filter(participant=person, track__edition__in=edition_ids)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.payouts import ORGANIZERS, payouts_for
 from tasks.choices import WorkStatus
-from tasks.models import Task, Work
+from tasks.models import Task, Work, task_order
 from tracks.choices import TrackKind
 from tracks.models import Track
 
@@ -55,9 +55,7 @@ def _works(code, title, works):
     count = works.count()
     items = [
         Item(_work_label(work), reverse("admin:tasks_work_change", args=[work.pk]))
-        for work in works.order_by("task__track__order", "task__position", "task__code", "pk")[
-            :MAX_ROWS
-        ]
+        for work in works.order_by(*task_order("task__"), "pk")[:MAX_ROWS]
     ]
     return Finding(code, title, items, count)
 
@@ -160,7 +158,7 @@ def _tasks_without_stars(edition):
             f"{task.track.local_name} {task.code} {task.title}",
             reverse("admin:tasks_task_change", args=[task.pk]),
         )
-        for task in tasks.select_related("track").order_by("track__order", "position")[:MAX_ROWS]
+        for task in tasks.select_related("track").order_by(*task_order())[:MAX_ROWS]
     ]
     return Finding(
         "completed_without_stars_or_reward",

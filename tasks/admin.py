@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from tasks.choices import TaskProgress
 from tasks.forms import ContributionFormSet, WorkInlineForm, WorkInlineFormSet
-from tasks.models import Contribution, Direction, Task, Work
+from tasks.models import Contribution, Direction, Task, Work, task_order
 from tracks.models import Track
 
 CONTRIBUTIONS_WITH_PEOPLE = Prefetch(
@@ -136,7 +136,7 @@ class TaskAdmin(admin.ModelAdmin):
         "works__contributions__participant__login",
     ]
     autocomplete_fields = ["track", "direction", "mentors"]
-    ordering = ["-track__edition__number", "track__order", "track", "batch", "position", "code"]
+    ordering = ["-track__edition__number", *task_order()]
     fieldsets = [
         (
             None,

@@ -12,14 +12,14 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from tasks.choices import TaskProgress
-from tasks.models import Contribution, Direction, Task, Work
+from tasks.models import Contribution, Direction, Task, Work, task_order
 
 # The URL values of the status filter, and the API's task status: open, claimed, ...
 STATUS_SLUGS = {progress: progress.name.lower() for progress in TaskProgress}
 STATUS_BY_SLUG = {slug: progress for progress, slug in STATUS_SLUGS.items()}
 
 # Track order, then batch, then the code's number: the order the tracking issues list tasks in.
-DEFAULT_ORDER = ["track__order", "track_id", "batch", "position", "code", "pk"]
+DEFAULT_ORDER = [*task_order(), "pk"]
 
 # sort parameter → the fields it orders by.
 SORTS = {

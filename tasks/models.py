@@ -41,6 +41,16 @@ def code_position(code):
     return total + current
 
 
+# The order tasks are listed in everywhere (pages, exports, the admin): the track's place in its
+# edition, then the batch, then the number in the code (NO.12 → 12, 项目十四 → 14), then the code.
+TASK_ORDER = ("track__order", "track_id", "batch", "position", "code")
+
+
+def task_order(prefix=""):
+    """TASK_ORDER for tasks reached through ``prefix`` (e.g. "work__task__")."""
+    return [f"{prefix}{field}" for field in TASK_ORDER]
+
+
 def format_stars(stars):
     """Stars as organizers write them: 2, 0.5, 0.025 (no trailing zeros)."""
     text = f"{stars:f}"
@@ -154,6 +164,7 @@ class Task(models.Model):
     objects = TaskQuerySet.as_manager()
 
     class Meta:
+        # TASK_ORDER without the track's order (a join): lists order by task_order() instead.
         ordering = ["track_id", "batch", "position", "code"]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")

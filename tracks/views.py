@@ -7,7 +7,7 @@ from django.shortcuts import render
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
 from participants.models import Participant
-from tasks.models import Contribution, Task, Work
+from tasks.models import Contribution, Task, Work, task_order
 from tasks.stats import milestone_counts, track_summary
 from tracks.choices import TrackKind
 
@@ -48,7 +48,7 @@ def track_detail(request, slug, track):
                     ),
                 ),
             )
-            .order_by("batch", "position", "code")
+            .order_by(*task_order()[2:])  # within the track
         )
         context["batches"] = [
             (batch, list(rows)) for batch, rows in groupby(projects, key=lambda t: t.batch)
