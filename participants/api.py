@@ -2,6 +2,7 @@
 GET /api/certificates/<serial>/: what a certificate says; GET /api/people/<login>/: a profile."""
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +20,7 @@ from participants.models import Participant
 from participants.profile import ranked_profile
 from participants.rendering import verification_url
 from tasks.choices import Grade, WorkStatus
+from tracks.access import kind_or_404
 from tracks.choices import TrackKind
 
 DEFAULT_LIMIT = 100
@@ -98,9 +100,12 @@ def edition_leaderboard(request, slug):
 @api_view(["GET"])
 def leaderboard(request):
     """The all-time leaderboard over every public edition."""
-    kind = request.query_params.get("track") or None
-    if kind is not None and kind not in TrackKind.values:
-        raise ValidationError({"track": [f"Choose one of {', '.join(TrackKind.values)}."]})
+    try:
+        kind = kind_or_404(request.query_params.get("track"))
+    except Http404:  # the API names what it accepts
+        raise ValidationError(
+            {"track": [f"Choose one of {', '.join(TrackKind.values)}."]}
+        ) from None
     return _page(request, all_time_board(kind))
 
 

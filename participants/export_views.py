@@ -16,7 +16,7 @@ from participants.exports import (
     leaderboard_rows,
 )
 from participants.leaderboard import all_time_board, edition_board
-from tracks.choices import TrackKind
+from tracks.access import kind_or_404
 
 PUBLIC_FORMATS = ("csv", "json")
 
@@ -41,9 +41,7 @@ def edition_leaderboard_export(request, slug, format):
 def leaderboard_export(request, format):
     """The all-time leaderboard over every public edition (or one kind of track, with ?track=)."""
     check_format(format)
-    kind = request.GET.get("track") or None
-    if kind is not None and kind not in TrackKind.values:
-        raise Http404("No such kind of track.")
+    kind = kind_or_404(request.GET.get("track"))
     name = "leaderboard" + (f"-{kind}" if kind else "")
     return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(all_time_board(kind)), name)
 

@@ -12,6 +12,7 @@ from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
 from participants.profile import ranked_profile
 from participants.rendering import render_pdf, render_png, verification_url
+from tracks.access import kind_or_404
 from tracks.choices import TrackKind
 
 PAGE_SIZE = 50
@@ -46,9 +47,7 @@ def edition_leaderboard(request, slug):
 @public_response("track", "page")
 def leaderboard(request):
     editions = list(Edition.objects.public())
-    kind = request.GET.get("track") or None
-    if kind is not None and kind not in TrackKind.values:
-        raise Http404("No such kind of track.")
+    kind = kind_or_404(request.GET.get("track"))
     return render(
         request,
         "participants/leaderboard.html",
