@@ -81,7 +81,7 @@ WINDOW_PARAMETERS = [
     responses={200: LeaderboardSerializer, 404: OpenApiResponse(description="No such edition.")},
 )
 @public_response("track", "limit", "offset")
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def edition_leaderboard(request, slug):
     """The edition's leaderboard (or one track's), ranked by the rule in docs/figures.md."""
     edition = get_edition_or_404(slug)
@@ -97,7 +97,7 @@ def edition_leaderboard(request, slug):
     responses={200: LeaderboardSerializer},
 )
 @public_response("track", "limit", "offset")
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def leaderboard(request):
     """The all-time leaderboard over every public edition."""
     try:
@@ -153,7 +153,7 @@ class CertificateSerializer(serializers.Serializer):
     },
 )
 @public_response()
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def certificate_detail(request, serial):
     """What a certificate says, and whether it is valid: the verification page as JSON."""
     certificate = get_certificate_or_404(serial)
@@ -278,7 +278,7 @@ def _edition(part):
     },
 )
 @public_response()
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def person_detail(request, login):
     """A person's public profile (the login ignores case): ranks, work, mentorships and
     certificates in the public editions."""

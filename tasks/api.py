@@ -154,7 +154,7 @@ def filter_parameters(filterset_class, notes=None):
     },
 )
 @public_response(*TASK_PARAMETERS, "limit", "offset")
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def task_list(request, slug):
     """An edition's published tasks, with the task browser's filters and sort orders.
 

@@ -29,7 +29,7 @@ class EditionPagination(LimitOffsetPagination):
     ],
 )
 @public_response("limit", "offset")
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def edition_list(request):
     """Public editions, newest first, with their figures."""
     paginator = EditionPagination()
@@ -43,7 +43,7 @@ def edition_list(request):
 
 @extend_schema(responses=EditionDetailSerializer)
 @public_response()
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def edition_detail(request, slug):
     """A public edition with its figures and each track's; drafts are a 404."""
     edition = get_edition_or_404(slug)
