@@ -8,13 +8,11 @@ for what it names now; a deleted comment changes nothing (withdrawals are explic
 
 import re
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from github_sync.pulls import task_numbers
-from participants.models import Participant, validate_login
+from github_sync.pulls import login_of, numbered_task, person_for, task_numbers
 from tasks.choices import WorkStatus
-from tasks.models import Contribution, Task, Work, work_identity
+from tasks.models import Contribution, Work, work_identity
 from tracks.models import Track
 
 SIGN_UP = re.compile(r"【\s*(取消)?\s*报名\s*】\s*[:：]?\s*(.*)", re.DOTALL)
@@ -42,35 +40,25 @@ def handle_issue_comment(payload):
     match = SIGN_UP.search(str(comment.get("body") or ""))
     if not match:
         return "ignored: no 【报名】 or 【取消报名】 in the comment"
-    user = comment.get("user") if isinstance(comment.get("user"), dict) else {}
-    login = str(user.get("login") or "")
-    try:
-        validate_login(login)
-    except ValidationError:
-        return f"ignored: “{login[:40]}” is not a GitHub login"
+    login, refused = login_of(comment.get("user"))
+    if refused:
+        return refused
     numbers, _ = task_numbers(match.group(2))
     if not numbers:
         return "ignored: no task number after 【报名】"
     withdraw = bool(match.group(1))
     with transaction.atomic():
-        person, _ = Participant.objects.get_or_create(
-            login__iexact=login, defaults={"login": login}
-        )
+        person = person_for(login)
         outcomes = [
             (withdrawal if withdraw else sign_up)(track, number, person) for number in numbers
         ]
     return "; ".join(outcomes)
 
 
-def _task(track, number):
-    tasks = list(Task.objects.filter(track=track, position=number, withdrawn=False))
-    return tasks[0] if len(tasks) == 1 else None
-
-
 def sign_up(track, number, person):
-    task = _task(track, number)
-    if task is None:
-        return f"No.{number}: no such task"
+    task, missing = numbered_task(track, number)
+    if missing:
+        return missing
     identity = work_identity("", [person.login])
     work, created = Work.objects.get_or_create(
         task=task, identity=identity, defaults={"status": WorkStatus.CLAIMED}
@@ -80,9 +68,9 @@ def sign_up(track, number, person):
 
 
 def withdrawal(track, number, person):
-    task = _task(track, number)
-    if task is None:
-        return f"No.{number}: no such task"
+    task, missing = numbered_task(track, number)
+    if missing:
+        return missing
     work = Work.objects.filter(task=task, identity=work_identity("", [person.login])).first()
     if work is None:
         return f"No.{number}: {person.login} was not signed up"

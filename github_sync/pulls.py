@@ -75,6 +75,29 @@ def task_numbers(text):
     return list(dict.fromkeys(numbers)), is_part
 
 
+def login_of(user):
+    """The GitHub login of an event's ``user`` object, and why it is refused (or None)."""
+    login = str((user if isinstance(user, dict) else {}).get("login") or "")
+    try:
+        validate_login(login)
+    except ValidationError:
+        return login, f"ignored: “{login[:40]}” is not a GitHub login"
+    return login, None
+
+
+def person_for(login):
+    """The person with this login (case ignored), created with this spelling when new."""
+    return Participant.objects.get_or_create(login__iexact=login, defaults={"login": login})[0]
+
+
+def numbered_task(track, number):
+    """The track's published task with this number, and why there is none (or None)."""
+    tasks = list(Task.objects.filter(track=track, position=number, withdrawn=False))
+    if len(tasks) == 1:
+        return tasks[0], None
+    return None, f"No.{number}: {'no such task' if not tasks else 'several tasks have this number'}"
+
+
 def forward(current, wanted):
     """The status a piece of work may move to: never back, never out of a rejection."""
     if current == WorkStatus.REJECTED or current not in FORWARD:
@@ -95,12 +118,9 @@ def handle_pull_request(payload):
     numbers, is_part = task_numbers(rest)
     if not numbers:
         return f"ignored: no task number after “{track.pr_title_prefix}”"
-    user = pull.get("user") if isinstance(pull.get("user"), dict) else {}
-    login = str(user.get("login") or "")
-    try:
-        validate_login(login)
-    except ValidationError:
-        return f"ignored: “{login[:40]}” is not a GitHub login"
+    login, refused = login_of(pull.get("user"))
+    if refused:
+        return refused
     url = str(pull.get("html_url") or "")
     repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else {}
     repository = str(repository.get("full_name") or "")
@@ -119,19 +139,16 @@ def handle_pull_request(payload):
     day = parse_datetime(str(pull.get("merged_at") or pull.get("created_at") or ""))
     outcomes = []
     with transaction.atomic():
-        person, _ = Participant.objects.get_or_create(
-            login__iexact=login, defaults={"login": login}
-        )
+        person = person_for(login)
         for number in numbers:
             outcomes.append(credit(track, number, person, wanted, url, day, merged))
     return "; ".join(outcomes)
 
 
 def credit(track, number, person, wanted, url, day, merged):
-    tasks = list(Task.objects.filter(track=track, position=number, withdrawn=False))
-    if len(tasks) != 1:
-        return f"No.{number}: {'no such task' if not tasks else 'several tasks have this number'}"
-    task = tasks[0]
+    task, missing = numbered_task(track, number)
+    if missing:
+        return missing
     identity = work_identity("", [person.login])
     work = Work.objects.filter(task=task, identity=identity).first()
     if (

@@ -144,23 +144,33 @@ class EditionAdmin(admin.ModelAdmin):
     def has_payouts_permission(self, request):
         return request.user.has_perms(["hackathon.view_edition", "tasks.view_work"])
 
+    def edition_page(self, request, edition, template, title, **context):
+        """One of the edition's own admin pages (templates/admin/hackathon/edition/page.html)."""
+        return TemplateResponse(
+            request,
+            f"admin/hackathon/edition/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": edition,
+                "title": title % {"edition": edition.name},
+                **context,
+            },
+        )
+
     def payouts_view(self, request, object_id):
         """What each person is paid and by whom, with each payer's total at the top."""
         if not self.has_payouts_permission(request):
             raise PermissionDenied
         edition = get_object_or_404(Edition, pk=object_id)
         payouts = payouts_for(edition)
-        return TemplateResponse(
+        return self.edition_page(
             request,
-            "admin/hackathon/edition/payouts.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": edition,
-                "title": _("Payouts of %(edition)s") % {"edition": edition.name},
-                "payouts": payouts,
-                "totals": payer_totals(payouts),
-            },
+            edition,
+            "payouts.html",
+            _("Payouts of %(edition)s"),
+            payouts=payouts,
+            totals=payer_totals(payouts),
         )
 
     def quality_view(self, request, object_id):
@@ -168,16 +178,12 @@ class EditionAdmin(admin.ModelAdmin):
         if not self.has_payouts_permission(request):
             raise PermissionDenied
         edition = get_object_or_404(Edition, pk=object_id)
-        return TemplateResponse(
+        return self.edition_page(
             request,
-            "admin/hackathon/edition/quality.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "original": edition,
-                "title": _("Data quality of %(edition)s") % {"edition": edition.name},
-                "findings": quality_report(edition),
-            },
+            edition,
+            "quality.html",
+            _("Data quality of %(edition)s"),
+            findings=quality_report(edition),
         )
 
     def payouts_export_view(self, request, object_id, format):

@@ -22,7 +22,7 @@ from django.http import StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -179,10 +179,7 @@ class ExportCommand(BaseCommand):
     def handle(self, *args, edition, format, output, **options):
         if format not in ("csv", "xlsx"):
             raise CommandError(f"Unknown format “{format}”: choose csv or xlsx.")
-        try:
-            edition = Edition.objects.get(slug=edition)
-        except Edition.DoesNotExist:
-            raise CommandError(f"There is no edition with the slug “{edition}”.") from None
+        edition = edition_or_error(edition)
         chunks = stream(format, self.header, self.rows(edition))
         if output:
             with open(output, "wb") as file:

@@ -44,27 +44,8 @@ class ObjectionAdmin(admin.ModelAdmin):
     list_filter = ["outcome", "subject", "edition"]
     list_select_related = ["edition"]
     search_fields = ["github_login", "name", "subject_ref", "reason"]
-    fieldsets = [
-        (
-            _("Filed"),
-            {
-                "fields": [
-                    "edition",
-                    "number",
-                    "created_at",
-                    "name",
-                    "github_login",
-                    "email",
-                    "subject",
-                    "subject_ref",
-                    "reason",
-                    "links",
-                ]
-            },
-        ),
-        (_("Answer"), {"fields": ["outcome", "answer", "answered_at"]}),
-    ]
-    readonly_fields = [
+    # What the public filed is read only; the organizers write the answer.
+    filed = [
         "edition",
         "number",
         "created_at",
@@ -75,8 +56,12 @@ class ObjectionAdmin(admin.ModelAdmin):
         "subject_ref",
         "reason",
         "links",
-        "answered_at",
     ]
+    fieldsets = [
+        (_("Filed"), {"fields": filed}),
+        (_("Answer"), {"fields": ["outcome", "answer", "answered_at"]}),
+    ]
+    readonly_fields = [*filed, "answered_at"]
 
     def has_add_permission(self, request):
         return False  # objections are filed by the public, on the site

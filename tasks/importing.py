@@ -191,6 +191,20 @@ class ImportRejected(Exception):
             % {"count": count}
         )
 
+    def lines(self) -> list[str]:
+        """The errors as a command prints them, the count of those not listed last."""
+        lines = [str(error) for error in self.errors]
+        if self.unlisted:
+            lines.append(
+                ngettext(
+                    "… and %(count)d more error.",
+                    "… and %(count)d more errors.",
+                    self.unlisted,
+                )
+                % {"count": self.unlisted}
+            )
+        return lines
+
 
 @dataclass
 class Counts:

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from participants.certificates import certified_works, issue_certificates
 from participants.models import Certificate, Participant
@@ -138,7 +138,11 @@ def test_the_command_issues_and_reports(seventh):
 
 
 def test_the_command_names_an_unknown_edition():
-    with pytest.raises(CommandError, match="There is no edition with the slug “nope”"):
+    # Commands speak the site's language (Chinese by default): this test reads English.
+    with (
+        translation.override("en"),
+        pytest.raises(CommandError, match="There is no edition with the slug “nope”"),
+    ):
         call_command("issue_certificates", edition="nope")
 
 

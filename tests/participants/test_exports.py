@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from participants.certificates import issue_certificates
 from participants.models import Certificate, Participant
@@ -163,7 +163,7 @@ def test_the_xlsx_export_holds_the_same_rows(third, capsysbinary):
     ],
 )
 def test_the_command_refuses_unknown_editions_and_formats(third, arguments, message):
-    with pytest.raises(CommandError, match=message):
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("export_certificates", *arguments)
 
 

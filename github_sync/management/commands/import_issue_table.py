@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from github_sync.issue_table import import_issue_table
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 from tasks.importing import ImportRejected
 
 
@@ -24,12 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and count, save nothing")
 
     def handle(self, *args, file, edition, track, batch, dry_run, **options):
-        try:
-            edition = Edition.objects.get(slug=edition)
-        except Edition.DoesNotExist:
-            raise CommandError(
-                _("There is no edition with the slug “%(slug)s”.") % {"slug": edition}
-            ) from None
+        edition = edition_or_error(edition)
         try:
             text = Path(file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
@@ -39,8 +34,8 @@ class Command(BaseCommand):
         try:
             report = import_issue_table(text, edition, track=track, batch=batch, dry_run=dry_run)
         except ImportRejected as rejection:
-            for error in rejection.errors:
-                self.stderr.write(str(error))
+            for line in rejection.lines():
+                self.stderr.write(line)
             raise CommandError(str(rejection)) from None
         for line in report.summary_lines():
             self.stdout.write(line)

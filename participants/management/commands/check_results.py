@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 from participants.quality import report
 
 
@@ -17,12 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--edition", required=True, metavar="SLUG", help="the edition's slug")
 
     def handle(self, *args, edition, **options):
-        try:
-            edition = Edition.objects.get(slug=edition)
-        except Edition.DoesNotExist:
-            raise CommandError(
-                _("There is no edition with the slug “%(slug)s”.") % {"slug": edition}
-            ) from None
+        edition = edition_or_error(edition)
         findings = [finding for finding in report(edition) if finding.count]
         for finding in findings:
             self.stdout.write(f"{finding.title} ({finding.count}):")

@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 from participants.certificates import issue_certificates
 from participants.models import Certificate
 
@@ -12,10 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--edition", required=True, help="the edition's slug")
 
     def handle(self, *args, edition, **options):
-        try:
-            edition = Edition.objects.get(slug=edition)
-        except Edition.DoesNotExist:
-            raise CommandError(f"There is no edition with the slug “{edition}”.") from None
+        edition = edition_or_error(edition)
         issued = issue_certificates(edition)
         new = Certificate.objects.filter(pk__in=[c.pk for c in issued]).select_related(
             "participant"

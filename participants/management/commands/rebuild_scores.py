@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 from participants.background import rebuild_results
 
 
@@ -23,10 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, edition=None, now=False, **options):
         edition_ids = None
         if edition is not None:
-            try:
-                edition_ids = [Edition.objects.get(slug=edition).pk]
-            except Edition.DoesNotExist:
-                raise CommandError(f"There is no edition with the slug “{edition}”.") from None
+            edition_ids = [edition_or_error(edition).pk]
         if now:
             result = rebuild_results.call(edition_ids)
             self.stdout.write(self.style.SUCCESS(f"Rebuilt: {result['score_rows']} score rows."))

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 from results.versions import PublishRefused, publish
 
 
@@ -28,12 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, edition, final, note, objections_close_at, **options):
         deadline = parse_deadline(objections_close_at) if objections_close_at else None
-        try:
-            edition = Edition.objects.get(slug=edition)
-        except Edition.DoesNotExist:
-            raise CommandError(
-                _("There is no edition with the slug “%(slug)s”.") % {"slug": edition}
-            ) from None
+        edition = edition_or_error(edition)
         try:
             version = publish(edition, final=final, note=note, objections_close_at=deadline)
         except PublishRefused as refusal:

@@ -2,9 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from hackathon.models import Edition
+from hackathon.commands import edition_or_error
 from tasks.importing import ImportRejected, import_tasks
 
 
@@ -22,12 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, edition, dry_run, **options):
-        try:
-            edition = Edition.objects.get(slug=edition)
-        except Edition.DoesNotExist:
-            raise CommandError(
-                _("There is no edition with the slug “%(slug)s”.") % {"slug": edition}
-            ) from None
+        edition = edition_or_error(edition)
         path = Path(file)
         try:
             stream = path.open("rb")  # read row by row, twice: memory does not grow with the file
@@ -39,17 +33,8 @@ class Command(BaseCommand):
             with stream:
                 report = import_tasks(stream, path.name, edition, dry_run=dry_run)
         except ImportRejected as rejection:
-            for error in rejection.errors:
-                self.stderr.write(str(error))
-            if rejection.unlisted:
-                self.stderr.write(
-                    ngettext(
-                        "… and %(count)d more error.",
-                        "… and %(count)d more errors.",
-                        rejection.unlisted,
-                    )
-                    % {"count": rejection.unlisted}
-                )
+            for line in rejection.lines():
+                self.stderr.write(line)
             raise CommandError(str(rejection)) from None
         for line in report.summary_lines():
             self.stdout.write(line)
