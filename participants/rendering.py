@@ -11,6 +11,7 @@ The words are those of the active language; callers that cache a rendering key i
 
 import io
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -38,6 +39,9 @@ GOLD = (176, 138, 46)
 REVOKED = (185, 28, 28)
 PAPER = (255, 255, 255)
 TINT = (247, 249, 253)
+
+# Unicode categories drawn as a space: control characters, line and paragraph separators.
+BREAKS = {"Cc", "Zl", "Zp"}
 
 
 @lru_cache(maxsize=8)
@@ -75,9 +79,19 @@ def get_font(size, bold=False):
     return _font(font_path(bold), size)
 
 
+def one_line(text):
+    """``text`` as one line: line breaks (a quoted CSV cell, Excel's Alt+Enter), tabs and other
+    control characters become single spaces. The text layout engine (raqm) refuses to measure a
+    line with a line break in it."""
+    return " ".join(
+        "".join(" " if unicodedata.category(char) in BREAKS else char for char in text).split()
+    )
+
+
 def wrap(text, font, width):
     """Lines of ``text`` no wider than ``width``: broken at a space in Latin text, anywhere
     between Chinese characters (a single word wider than the line is broken too)."""
+    text = one_line(text)
     lines, line = [], ""
     for char in text:
         candidate = line + char
@@ -102,6 +116,7 @@ def _is_wide(char):
 
 def ellipsize(text, font, width):
     """``text``, cut with an ellipsis to be no wider than ``width``."""
+    text = one_line(text)
     if font.getlength(text) <= width:
         return text
     while text and font.getlength(text + "…") > width:
@@ -134,6 +149,7 @@ class Page:
         self.draw = ImageDraw.Draw(self.image)
 
     def text(self, what, xy, text, font, fill=INK, anchor="la"):
+        text = one_line(text)
         self.draw.text(xy, text, font=font, fill=fill, anchor=anchor)
         self.texts.append((what, text))
         self.boxes.append((what, self.draw.textbbox(xy, text, font=font, anchor=anchor)))

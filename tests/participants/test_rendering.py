@@ -5,10 +5,13 @@ import datetime
 import io
 from decimal import Decimal
 
+import hypothesis
 import pytest
 import qrcode
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from hackathon.models import Edition
@@ -255,3 +258,27 @@ def test_the_qr_picture_has_every_module_of_the_urls_code_in_whole_pixels():
     ]
     assert dark == matrix
     assert box >= 4
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r\n", "\r", "\u2029", "\x85", "\t", "\x00"])
+def test_a_line_break_in_a_title_or_name_is_drawn_as_a_space(separator):
+    title = f"新增 API{separator}与文档"
+    page = rendering.draw_certificate(
+        certificate(name=f"欧阳{separator}飞桨"), works(1, title=title)
+    )
+
+    assert ("work", "• NO.1 新增 API 与文档") in page.texts
+    assert ("name", "欧阳 飞桨") in page.texts
+    assert rendering.render_pdf(certificate(), works(1, title=title)).startswith(b"%PDF")
+
+
+@hypothesis.settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=st.text(max_size=200), name=st.text(max_size=80))
+def test_any_title_and_name_can_be_drawn(title, name):
+    page = rendering.draw_certificate(certificate(name=name), works(2, title=title))
+
+    drawn = [text for what, text in page.texts if what == "work"]
+    assert len(drawn) == 2
+    assert not any(char in text for text in drawn for char in "\n\r\x85\u2029")
