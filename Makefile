@@ -8,6 +8,11 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
 .PHONY: demo test lint format bench bench-import bench-exports install
 
+# DEBUG is off unless set (production is the default): the demo, the lint's migrations check and
+# the benchmarks, development tools, turn it on. The tests turn it on themselves
+# (tests/settings.py). Production runs bin/serve (docs/deployment.md).
+demo lint bench bench-import bench-exports: export DEBUG = true
+
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip

@@ -1,14 +1,18 @@
 """Settings for the hackathon results tracker.
 
 Everything that differs between a laptop and production comes from the environment, read by the
-small strict helpers below. With nothing set, the app runs on SQLite in the checkout with DEBUG on.
+small strict helpers below. With nothing set, the app runs on SQLite in the checkout with DEBUG
+off, so it refuses to start without SECRET_KEY: `make demo` and the tests (tests/settings.py) turn
+DEBUG on.
 """
 
+import json
 import os
 import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,7 +44,21 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
-DEBUG = envbool("DEBUG", True)
+def envjson(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {value!r}") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name} must be a JSON object, not {value!r}")
+    return parsed
+
+
+# Off unless set: production is the default, development says so (`make demo`, the tests).
+DEBUG = envbool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -64,6 +82,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "hackathon",
@@ -88,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "hackathon.urls"
@@ -153,8 +173,15 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploads (banners, avatars, staged imports) go through Django's storage API only: files under
+# MEDIA_ROOT by default, object storage (django-storages) with MEDIA_STORAGE_BACKEND and its
+# options as a JSON object in MEDIA_STORAGE_OPTIONS (docs/deployment.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE_BACKEND", "").strip()
+        or "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": envjson("MEDIA_STORAGE_OPTIONS", {}),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -247,10 +274,34 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"WorkStatusEnum": "tasks.choices.WorkStatus"},
 }
 
+# Served over HTTPS (by default when DEBUG is off): plain HTTP is redirected, browsers are told
+# to use HTTPS only (HSTS), cookies are sent over HTTPS only. HTTPS=false is for a plain-HTTP test
+# set-up (CI's smoke test of bin/serve), never for a public site.
+HTTPS = envbool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
 if not DEBUG:
-    SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", True)
+    # TLS ends at the proxy in front, which says so in X-Forwarded-Proto (and must overwrite a
+    # client's own): docs/deployment.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site itself
+# only, no inline script or style. CSP_IMG_SRC adds origins for images, e.g. the object storage's
+# when uploads are served from it. The API docs page widens img-src for itself (hackathon/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, *envlist("CSP_IMG_SRC", [])],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

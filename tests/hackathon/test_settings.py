@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -47,8 +48,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
 
 
-def test_with_nothing_set_the_app_runs_on_sqlite_in_debug():
+def test_with_nothing_set_debug_is_off_so_the_app_refuses_to_start_without_a_secret_key():
     result = settings_in_a_fresh_process()
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    result = settings_in_a_fresh_process("settings.DEBUG, settings.TASKS", SECRET_KEY="x" * 50)
+
+    assert result.stdout.split(maxsplit=1) == [
+        "False",
+        "{'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}\n",
+    ]
+
+
+def test_with_debug_on_the_app_runs_on_sqlite():
+    result = settings_in_a_fresh_process(DEBUG="true")
 
     assert result.stdout.split() == [
         "True",
@@ -69,6 +86,7 @@ def test_database_url_selects_postgresql():
 def test_postgresql_connections_get_a_work_mem_for_their_sorts():
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
     env.update(
+        DEBUG="true",
         DATABASE_URL="postgres://u@db.example:5432/results",
         PG_WORK_MEM="64MB",
         DJANGO_SETTINGS_MODULE="hackathon.settings",
@@ -84,6 +102,7 @@ def test_postgresql_connections_get_a_work_mem_for_their_sorts():
 
 def test_a_work_mem_that_is_not_a_size_stops_the_start():
     result = settings_in_a_fresh_process(
+        DEBUG="true",
         DATABASE_URL="postgres://u@db.example:5432/results",
         PG_WORK_MEM="64MB -c statement_timeout=0",
     )
@@ -98,6 +117,7 @@ def test_a_replica_url_adds_a_replica_that_mirrors_the_primary_in_tests():
     result = settings_in_a_fresh_process(
         "settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['TEST']['MIRROR'],"
         " settings.DATABASE_ROUTERS[0]",
+        DEBUG="true",
         DATABASE_URL="postgres://u@primary.example:5432/results",
         DATABASE_REPLICA_URL="postgres://u@replica.example:5432/results",
     )
@@ -107,3 +127,149 @@ def test_a_replica_url_adds_a_replica_that_mirrors_the_primary_in_tests():
         "default",
         "hackathon.routers.ReplicaRouter",
     ]
+
+
+# Production: what `manage.py check --deploy` asks for, with only a secret and the host names set.
+PRODUCTION = {"SECRET_KEY": "k3Yq-" + "x7Fp2" * 12, "ALLOWED_HOSTS": "results.example.org"}
+
+
+def manage_py_in_a_clean_environment(*arguments, **environ):
+    """Run manage.py with nothing in the environment but PATH and ``environ``."""
+    env = {"PATH": os.environ["PATH"], **environ}
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_deploy_check_passes_with_only_a_secret_key_and_allowed_hosts():
+    result = manage_py_in_a_clean_environment(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "System check identified no issues (0 silenced).\n",
+        "",
+    )
+
+
+def test_the_deploy_check_fails_on_a_plain_http_set_up():
+    result = manage_py_in_a_clean_environment(
+        "check", "--deploy", "--fail-level", "WARNING", HTTPS="false", **PRODUCTION
+    )
+
+    assert result.returncode == 1
+    found = sorted(set(re.findall(r"\(security\.(W\d+)\)", result.stderr)))
+    assert found == ["W004", "W008", "W012", "W016"]
+
+
+HTTPS_SETTINGS = (
+    "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, "
+    "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SESSION_COOKIE_SECURE, "
+    "settings.CSRF_COOKIE_SECURE, settings.SECURE_PROXY_SSL_HEADER"
+)
+
+
+def test_https_is_required_by_default_when_debug_is_off():
+    result = settings_in_a_fresh_process(HTTPS_SETTINGS, **PRODUCTION)
+
+    assert result.stdout.split() == [
+        "True",
+        "31536000",
+        "True",
+        "True",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+    ]
+
+
+def test_https_false_is_a_plain_http_set_up():
+    result = settings_in_a_fresh_process(HTTPS_SETTINGS, HTTPS="false", **PRODUCTION)
+
+    assert result.stdout.split() == [
+        "False",
+        "0",
+        "True",
+        "False",
+        "False",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+    ]
+
+
+def test_https_accepts_only_true_or_false():
+    result = settings_in_a_fresh_process(HTTPS="no", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "HTTPS must be 'true' or 'false', not 'no'" in result.stderr
+
+
+def test_plain_http_is_redirected_and_the_proxys_https_is_trusted():
+    """Behind the proxy: a request it marks X-Forwarded-Proto: https is served with HSTS; one
+    without is redirected to https."""
+    printed = (
+        "(lambda c: (c.get('/i18n/setlang/'), "
+        "c.get('/i18n/setlang/', headers={'X-Forwarded-Proto': 'https'})))"
+        "(__import__('django.test').test.Client(HTTP_HOST='results.example.org'))"
+    )
+    code = (
+        "import django; django.setup(); "
+        f"plain, secure = {printed}; "
+        "print(plain.status_code, plain['Location'], secure.status_code, "
+        "secure['Strict-Transport-Security'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "hackathon.settings"}
+        | PRODUCTION,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.stdout.split() == [
+        "301",
+        "https://results.example.org/i18n/setlang/",
+        "302",
+        "max-age=31536000;",
+        "includeSubDomains;",
+        "preload",
+    ]
+
+
+def test_a_content_security_policy_is_sent_with_the_origins_images_may_add():
+    result = settings_in_a_fresh_process(
+        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']",
+        CSP_IMG_SRC="https://media.example.org, https://cdn.example.org",
+        **PRODUCTION,
+    )
+
+    assert result.stdout.strip() == (
+        "[\"'self'\", 'https://media.example.org', 'https://cdn.example.org']"
+    )
+
+
+def test_uploads_go_to_the_storage_the_environment_names():
+    result = settings_in_a_fresh_process(
+        "settings.STORAGES['default']",
+        MEDIA_STORAGE_BACKEND="storages.backends.s3.S3Storage",
+        MEDIA_STORAGE_OPTIONS='{"bucket_name": "results-media", "querystring_auth": false}',
+        **PRODUCTION,
+    )
+
+    assert result.stdout.strip() == (
+        "{'BACKEND': 'storages.backends.s3.S3Storage', "
+        "'OPTIONS': {'bucket_name': 'results-media', 'querystring_auth': False}}"
+    )
+
+
+def test_storage_options_must_be_a_json_object():
+    result = settings_in_a_fresh_process(MEDIA_STORAGE_OPTIONS="bucket=x", **PRODUCTION)
+
+    assert result.returncode != 0
+    assert "MEDIA_STORAGE_OPTIONS must be a JSON object, not 'bucket=x'" in result.stderr

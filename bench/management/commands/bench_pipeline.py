@@ -264,6 +264,8 @@ def serve_and_load(database_url, edition, port=8911, seconds=8):
         "DEV_TOOLS": "true",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1",
+        # wrk speaks plain HTTP to gunicorn: no redirect to HTTPS.
+        "HTTPS": "false",
         "CONN_MAX_AGE": "600",
     }
     if redis_answers():
