@@ -36,6 +36,7 @@ import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -1139,6 +1140,14 @@ class Writer:
         self.everyone = False
 
     def run(self, table: Table):
+        # Imports of one edition run one at a time: a second one waits here until the first
+        # commits, then reads what the first wrote (every read below comes after the lock).
+        list(
+            type(self.edition)
+            .objects.select_for_update()
+            .filter(pk=self.edition.pk)
+            .values_list("pk", flat=True)
+        )
         # The check's fingerprints are not needed any more: make room for the ids.
         self.check.tasks.clear()
         self.check.work_hashes.clear()
@@ -1196,10 +1205,15 @@ class Writer:
         self.report.people.unchanged = unchanged
         new = (Participant(login=login) for login in logins.values() if isinstance(login, str))
         for batch in batched(new, BATCH_SIZE):
-            for person in Participant.objects.bulk_create(batch):
-                logins[person.login.lower()] = person.pk
+            # Another writer (an import into another edition, the webhook) may be creating the
+            # same person right now: ON CONFLICT DO NOTHING waits for it, then the ids are read.
+            Participant.objects.bulk_create(batch, ignore_conflicts=True)
+            spelled = [person.login for person in batch]
+            found = dict(Participant.objects.by_logins(spelled).values_list(Lower("login"), "id"))
+            for login in spelled:  # in the file's order
+                logins[login.lower()] = found[login.lower()]
                 self.report.people.created += 1
-                listed(self.report.new_people, person.login)
+                listed(self.report.new_people, login)
 
     def write_directions(self):
         """The directions the file names, by name; created when new."""
@@ -1208,9 +1222,13 @@ class Writer:
             self.directions.update((d.name, d) for d in Direction.objects.filter(name__in=chunk))
         self.report.directions.unchanged = len(self.directions)
         new = [Direction(name=name) for name in names if name not in self.directions]
-        for direction in Direction.objects.bulk_create(new):
-            self.directions[direction.name] = direction
-            listed(self.report.new_directions, direction.name)
+        # As with people: another import may be creating the same direction right now.
+        Direction.objects.bulk_create(new, ignore_conflicts=True)
+        for chunk in chunks([direction.name for direction in new]):
+            found = {d.name: d for d in Direction.objects.filter(name__in=chunk)}
+            for name in chunk:  # in the file's order
+                self.directions[name] = found[name]
+                listed(self.report.new_directions, name)
         self.report.directions.created = len(new)
 
     def write_tracks(self):
@@ -1309,7 +1327,8 @@ class Writer:
         fields = ["title", "direction", "stars", "stars_up_to", "issue_url", "withdrawn"]
         known = [self.task_id(key) for key in wanted if key in self.tasks]
         existing = {task.pk: task for task in Task.objects.filter(pk__in=known).only(*fields)}
-        changed_tasks, changed_fields, new = [], set(), []
+        changed_tasks: dict[tuple, list[Task]] = {}  # the changed fields → the tasks
+        new = []
         for key, values in wanted.items():
             task = existing.get(self.task_id(key))
             if task is None:
@@ -1326,8 +1345,7 @@ class Writer:
                 continue
             changed = apply(task, values)
             if changed:
-                changed_tasks.append(task)
-                changed_fields.update(changed)
+                changed_tasks.setdefault(tuple(sorted(changed)), []).append(task)
                 if not self.tasks[key] & TASK_CREATED:
                     self.tasks_updated.add(task.pk)
         for task in Task.objects.bulk_create(new):
@@ -1336,8 +1354,9 @@ class Writer:
                 listed(self.report.new_batches, f"{task.track.name}: {task.batch}")
             key = task_key(task.track_id, task.batch, task.code)
             self.tasks[key] = task.pk << 3 | TASK_CREATED
-        if changed_tasks:
-            Task.objects.bulk_update(changed_tasks, sorted(changed_fields))
+        # Only the fields that changed, so that nothing else is written back as it was read.
+        for fields_changed, tasks in changed_tasks.items():
+            Task.objects.bulk_update(tasks, fields_changed)
         for key in wanted:
             self.tasks[key] |= TASK_SEEN
         self.bounds = {
@@ -1382,7 +1401,8 @@ class Writer:
             )
             if (work.task_id, work.identity) in works
         }
-        changed_works, changed_fields, new = [], set(), []
+        changed_works: dict[tuple, list[Work]] = {}  # the changed fields → the works
+        new = []
         for key, row in works.items():
             values = {
                 name: getattr(row.work, name)
@@ -1410,18 +1430,18 @@ class Writer:
             elif changed:
                 # bulk_update does not run auto_now.
                 work.updated_at = timezone.now()
-                changed_works.append(work)
-                changed_fields.update([*changed, "updated_at"])
+                changed_works.setdefault(tuple(sorted([*changed, "updated_at"])), []).append(work)
                 self.report.works.updated += 1
             else:
                 self.report.works.unchanged += 1
         Work.objects.bulk_create(new)
+        for fields_changed, changed in changed_works.items():
+            Work.objects.bulk_update(changed, fields_changed)
         if changed_works:
-            Work.objects.bulk_update(changed_works, sorted(changed_fields))
             self.touch(
-                Contribution.objects.filter(work__in=changed_works).values_list(
-                    "participant", flat=True
-                )
+                Contribution.objects.filter(
+                    work__in=[work for works in changed_works.values() for work in works]
+                ).values_list("participant", flat=True)
             )
         ids = {key: work.pk for key, work in existing.items()}
         ids.update(((work.task_id, work.identity), work.pk) for work in new)
