@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 
 from hackathon.api import views
+from hackathon.api.docs import api_docs
 from hackathon.caching import public_response
 from participants import api as participants_api
 from tasks import api as tasks_api
@@ -23,4 +24,5 @@ urlpatterns = [
     ),
     path("people/<str:login>/", participants_api.person_detail, name="api_person_detail"),
     path("openapi.json", public_response()(SpectacularJSONAPIView.as_view()), name="api_schema"),
+    path("docs/", api_docs, name="api_docs"),
 ]
