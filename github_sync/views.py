@@ -18,6 +18,7 @@ from django.http import (
     HttpResponseForbidden,
     JsonResponse,
 )
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -87,5 +88,7 @@ def tracking_issue(request, slug, track):
     if track is None:
         raise Http404("No such track.")
     response = HttpResponse(markdown(track), content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="tracking-issue-{edition.slug}.md"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"tracking-issue-{edition.slug}.md"
+    )
     return response

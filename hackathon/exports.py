@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -156,8 +157,11 @@ def export_response(format, header, rows, filename):
     """A download of the export, streamed as it is written."""
     _, content_type = WRITERS[format]
     response = StreamingHttpResponse(stream(format, header, rows), content_type=content_type)
-    disposition = "inline" if format == "json" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}.{format}"'
+    # Names may hold any character (a track's slug is what its organizers typed, e.g. 优秀稿件):
+    # Django's helper writes RFC 6266's filename*=utf-8''… for those, which browsers read.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=format != "json", filename=f"{filename}.{format}"
+    )
     return response
 
 

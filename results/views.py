@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
@@ -127,7 +128,9 @@ def version_export(request, slug, number, format):
         },
         json_dumps_params={"ensure_ascii": False},
     )
-    response["Content-Disposition"] = f'inline; filename="{name}.json"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{name}.json"
+    )
     return response
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from hackathon.exports import csv_stream, json_stream, neutralise, xlsx_stream
+from hackathon.exports import csv_stream, export_response, json_stream, neutralise, xlsx_stream
+from tests.factories import TrackFactory, WorkFactory
 
 
 @pytest.mark.parametrize(
@@ -67,3 +68,33 @@ def test_json_is_an_array_written_an_object_at_a_time():
         {"title": "飞桨", "stars": None},
     ]
     assert json.loads(b"".join(json_stream(["a"], []))) == []
+
+
+@pytest.mark.django_db
+def test_a_download_named_in_chinese_gets_an_rfc_6266_filename(client):
+    """A track of another kind has the slug its organizers typed, e.g. 优秀稿件: the file's name
+    is percent-encoded UTF-8 (filename*), which every browser reads, not a MIME word."""
+    track = TrackFactory(
+        edition__slug="6th", edition__is_public=True, kind="other", name="优秀稿件征集与传播",
+        slug="优秀稿件",
+    )  # fmt: skip
+    WorkFactory(task__track=track, contributors=["alice"])
+
+    response = client.get("/editions/6th/leaderboard.csv", {"track": "优秀稿件"})
+
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''leaderboard-6th-%E4%BC%98%E7%A7%80%E7%A8%BF%E4%BB%B6.csv"
+    )
+
+
+@pytest.mark.parametrize(
+    ("format", "disposition"),
+    [
+        ("csv", 'attachment; filename="tasks-7th.csv"'),
+        ("json", 'inline; filename="tasks-7th.json"'),
+    ],
+)
+def test_csv_downloads_are_attachments_and_json_is_shown(format, disposition):
+    response = export_response(format, ["a"], [], "tasks-7th")
+
+    assert response["Content-Disposition"] == disposition
