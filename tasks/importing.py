@@ -27,10 +27,13 @@ import io
 import itertools
 import re
 import unicodedata
+import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO, NamedTuple, TextIO
+from xml.etree import ElementTree
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -41,6 +44,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
 
 from participants.models import Participant, parse_logins, validate_login
 from tasks import tally
@@ -141,6 +145,30 @@ FINGERPRINT_BITS = 40
 # Above this many people touched, an import rebuilds the edition's scores instead of refreshing
 # each person's (participants/scores.py).
 REFRESH_PEOPLE_LIMIT = 5000
+
+# Limits of what an import reads (docs/importing.md, "Limits"), each checked before the work it
+# bounds, and read when a file is read (never when this module is imported) so that tests and
+# deployments can change them. A file beyond one is refused whole with a message that names it.
+# Bytes of a file: four times the benchmark's file of a million rows (240 MB).
+MAX_FILE_SIZE = 1_000_000_000
+# Data rows: a row at line MAX_ROWS + 2 (the header is line 1) refuses the file. A workbook's rows
+# that hold no value are not rows here: they are skipped unread.
+MAX_ROWS = 1_000_000
+# Columns: a cell that holds text beyond this column, in the header or a data row, refuses the
+# file; empty cells beyond it are dropped unread (a sheet whose formatting reaches column XFD).
+MAX_COLUMNS = 200
+# Characters in a workbook's cell; a CSV file's cells have the csv module's own limit, the same
+# number (csv.field_size_limit()).
+MAX_CELL_LENGTH = 131_072
+# Bytes of an .xlsx workbook once unzipped, all its parts together (an .xlsx file is a zip).
+MAX_XLSX_SIZE = 200_000_000
+# How many times its packed size a part of a workbook may unzip to (when it unzips to more than
+# XLSX_RATIO_FLOOR bytes): real sheets pack 5 to 20 times, a sheet of empty rows hundreds of times.
+MAX_XLSX_RATIO = 100
+XLSX_RATIO_FLOOR = 1_000_000
+# Parts of a workbook (a real one has a few dozen), read from the zip's directory before it is
+# opened: each part costs memory before anything is read.
+MAX_XLSX_PARTS = 1000
 URL_SEPARATORS = re.compile(r"[;；\s]+")
 NUMBER = r"(\d+(?:\.\d+)?)"
 STAR = "[⭐★🌟]"
@@ -326,26 +354,43 @@ class Table:
     def __init__(self, file: BinaryIO, filename: str):
         self.file = file
         self.is_xlsx = filename.lower().endswith(".xlsx")
+        check_file_size(file, MAX_XLSX_SIZE if self.is_xlsx else MAX_FILE_SIZE)
+        if self.is_xlsx:
+            check_xlsx_size(file)
         self.encoding = None if self.is_xlsx else detect_encoding(file)
         # The warnings about the file's columns, known once its records have been read.
         self.warnings: list[RowWarning] = []
 
-    def rows(self) -> Iterator[list[str]]:
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of the file's rows: every record of a CSV file, a workbook's rows that
+        hold a value. A row beyond the limits of rows or columns refuses the file."""
         self.file.seek(0)
+        max_rows, max_columns = MAX_ROWS, MAX_COLUMNS
         if self.is_xlsx:
-            yield from xlsx_table(self.file)
-            return
-        text = io.TextIOWrapper(self.file, encoding=self.encoding, newline="")
+            rows = xlsx_table(self.file)
+        else:
+            text = io.TextIOWrapper(self.file, encoding=self.encoding, newline="")
+            rows = enumerate(csv_table(text), start=1)
         try:
-            yield from csv_table(text)
+            for line, cells in rows:
+                if line > max_rows + 1:
+                    raise ImportRejected([RowError(line, too_many_rows(line))])
+                if len(cells) > max_columns:
+                    if any(itertools.islice(cells, max_columns, None)):
+                        raise ImportRejected([RowError(line, too_many_columns(line))])
+                    del cells[max_columns:]
+                yield line, cells
         finally:
-            with contextlib.suppress(ValueError):  # the caller closed the file already
-                text.detach()  # else the caller's file stays open
+            if not self.is_xlsx:
+                with contextlib.suppress(ValueError):  # the caller closed the file already
+                    text.detach()  # else the caller's file stays open
 
     def records(self) -> Iterator[Record]:
         """The non-empty data rows of the file, one at a time."""
-        lines = enumerate(self.rows(), start=1)
-        header = next(lines, (1, []))[1]
+        lines = self.rows()
+        line, header = next(lines, (1, []))
+        if line != 1:  # a workbook whose first row is empty: no header
+            header = []
         columns, errors, warnings = read_header(header)
         if errors:
             raise ImportRejected(errors)
@@ -364,8 +409,89 @@ class Table:
         self.warnings = warnings
 
 
+def check_file_size(file: BinaryIO, limit: int):
+    """Refuse a file of more than ``limit`` bytes, before anything else is read."""
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    if size > limit:
+        message = _("The file is larger than %(limit)s bytes (it has %(size)s).") % {
+            "limit": f"{limit:,}",
+            "size": f"{size:,}",
+        }
+        raise ImportRejected([RowError(0, message)])
+
+
+def too_many_rows(line: int) -> str:
+    return _("The file has more than %(limit)s rows (line %(line)s): split it.") % {
+        "limit": f"{MAX_ROWS:,}",
+        "line": f"{line:,}",
+    }
+
+
+def too_many_columns(line: int) -> str:
+    return _(
+        "Line %(line)s has text beyond column %(limit)s: an import file has at most "
+        "%(limit)s columns."
+    ) % {"line": f"{line:,}", "limit": f"{MAX_COLUMNS:,}"}
+
+
+# Encodings -----------------------------------------------------------------------------------
+
+# The first bytes of a CSV file that its encoding is guessed from, when it is not UTF-8, and the
+# characters outside ASCII of them that are counted.
+ENCODING_SAMPLE_SIZE = 1 << 20
+ENCODING_SAMPLE_CHARACTERS = 20_000
+# Fewer characters outside ASCII than this say nothing: the file is taken as GB18030.
+ENCODING_EVIDENCE = 20
+NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def code_in(encoding: str, ranges: tuple[tuple[int, int], ...]):
+    """A test of a character: is its code in ``encoding`` (two bytes) within one of ``ranges``?"""
+
+    def test(character: str) -> bool:
+        try:
+            code = int.from_bytes(character.encode(encoding), "big")
+        except UnicodeEncodeError:
+            return False
+        return any(low <= code <= high for low, high in ranges)
+
+    return test
+
+
+def common_japanese(character: str) -> bool:
+    return "\u3040" <= character <= "\u30ff" or common_jis(character)
+
+
+def common_korean(character: str) -> bool:
+    return "\uac00" <= character <= "\ud7a3" or korean_symbol(character)
+
+
+# GB2312's punctuation and its 6,763 hanzi: nearly every character of Simplified Chinese text.
+common_gb = code_in("gb2312", ((0xA1A1, 0xA3FE), (0xB0A1, 0xF7FE)))
+# Big5's punctuation and its 5,401 frequent hanzi (level 1).
+common_big5 = code_in("big5", ((0xA140, 0xA3FE), (0xA440, 0xC67E)))
+# Shift-JIS's punctuation and kana, and the 2,965 kanji of JIS level 1.
+common_jis = code_in("cp932", ((0x8140, 0x84BE), (0x889F, 0x9872)))
+korean_symbol = code_in("euc_kr", ((0xA1A1, 0xACFE),))
+
+# The encodings a file that is not UTF-8 is compared with: codec, name, test of a character that
+# text in that encoding commonly holds.
+OTHER_ENCODINGS = [
+    ("big5", gettext_lazy("Big5 (Traditional Chinese)"), common_big5),
+    ("cp932", gettext_lazy("Shift-JIS (Japanese)"), common_japanese),
+    ("euc_kr", gettext_lazy("EUC-KR (Korean)"), common_korean),
+]
+
+
 def detect_encoding(file: BinaryIO) -> str:
-    """The encoding of a CSV file: UTF-8 (with or without BOM) or else GB18030, read in chunks."""
+    """The encoding of a CSV file: UTF-8 (with or without BOM) or else GB18030, read in chunks.
+
+    Text in Big5, Shift-JIS or EUC-KR decodes as GB18030 too, into characters that nobody writes
+    (方向 in Big5 reads 源砃): such a file is refused, naming its likely encoding
+    (``likely_encoding``)."""
+    file.seek(0)
+    sample = file.read(ENCODING_SAMPLE_SIZE)
     for encoding in ("utf-8-sig", "gb18030"):
         file.seek(0)
         decoder = codecs.getincrementaldecoder(encoding)()
@@ -377,11 +503,49 @@ def detect_encoding(file: BinaryIO) -> str:
         except UnicodeDecodeError:
             continue
         # UTF-16 and UTF-32 decode as either with NUL characters between the letters.
-        if not nul:
-            return encoding
-        break
+        if nul:
+            break
+        if encoding == "gb18030" and (likely := likely_encoding(sample)):
+            message = _("This looks like %(encoding)s text: save it as CSV UTF-8.")
+            raise ImportRejected([RowError(0, message % {"encoding": likely})])
+        return encoding
+    else:
+        if likely := likely_encoding(sample):
+            message = _("This looks like %(encoding)s text: save it as CSV UTF-8.")
+            raise ImportRejected([RowError(0, message % {"encoding": likely})])
     message = _("The file is neither UTF-8 nor GB18030 text: save it as CSV UTF-8.")
     raise ImportRejected([RowError(0, message)])
+
+
+def likely_encoding(sample: bytes) -> str | None:
+    """The name of the encoding that ``sample`` (a file's first bytes, not UTF-8) is most
+    likely in when that is Big5, Shift-JIS or EUC-KR rather than GB18030; else None.
+
+    Each encoding decodes the sample, and scores the share of its characters outside ASCII that
+    text in it commonly holds: Simplified Chinese is nearly all in GB2312, so a file of rare
+    characters as GB18030 that reads as frequent Big5 hanzi or as kana is not GB18030. Hangul
+    decodes into GB2312's hanzi: a sample that reads as hangul is taken as Korean however it
+    reads as GB18030 (Chinese text is never valid EUC-KR hangul for long)."""
+    scores = {}
+    for codec, name, common in [("gb18030", "GB18030", common_gb), *OTHER_ENCODINGS]:
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(sample)  # may end mid-character
+        except UnicodeDecodeError:
+            continue
+        characters = [
+            match.group()
+            for match in itertools.islice(NON_ASCII.finditer(text), ENCODING_SAMPLE_CHARACTERS)
+        ]
+        if len(characters) < ENCODING_EVIDENCE:
+            return None
+        scores[codec] = (sum(map(common, characters)) / len(characters), name)
+    chinese = scores.get("gb18030", (0, None))[0]
+    likely = [
+        (score, str(name))
+        for codec, (score, name) in scores.items()
+        if codec != "gb18030" and score >= 0.8 and (score > chinese or codec == "euc_kr")
+    ]
+    return max(likely)[1] if likely else None
 
 
 def csv_table(text: TextIO) -> Iterator[list[str]]:
@@ -395,28 +559,155 @@ def csv_table(text: TextIO) -> Iterator[list[str]]:
         raise ImportRejected([RowError(reader.line_num, message)]) from error
 
 
-def xlsx_table(file: BinaryIO) -> Iterator[list[str]]:
-    """The rows of the first sheet of an .xlsx workbook, cells as text."""
+def check_xlsx_size(file: BinaryIO):
+    """Refuse a workbook that unzips to more than the limits, from its zip directory, before
+    anything is unzipped: the sizes it states are the most that reading can get (zipfile stops
+    there, and a part that is longer fails its checksum)."""
+    max_parts, max_size, max_ratio = MAX_XLSX_PARTS, MAX_XLSX_SIZE, MAX_XLSX_RATIO
+    file.seek(0)
+    try:
+        end = zipfile._EndRecData(file)  # the directory's size, before zipfile reads it
+        if end and (
+            end[zipfile._ECD_ENTRIES_TOTAL] > max_parts or end[zipfile._ECD_SIZE] > max_parts * 1024
+        ):
+            message = _("The workbook has more than %(limit)s parts: it is not a spreadsheet.")
+            raise ImportRejected([RowError(0, message % {"limit": f"{max_parts:,}"})])
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+        message = _("The file is not a readable .xlsx workbook.")
+        raise ImportRejected([RowError(0, message)]) from error
+    finally:
+        file.seek(0)
+    if len(parts) > max_parts:
+        message = _("The workbook has more than %(limit)s parts: it is not a spreadsheet.")
+        raise ImportRejected([RowError(0, message % {"limit": f"{max_parts:,}"})])
+    size = sum(part.file_size for part in parts)
+    if size > max_size:
+        message = _(
+            "The workbook unzips to %(size)s bytes, more than the %(limit)s an import reads: "
+            "save it as CSV UTF-8."
+        ) % {"size": f"{size:,}", "limit": f"{max_size:,}"}
+        raise ImportRejected([RowError(0, message)])
+    for part in parts:
+        if part.file_size > max(XLSX_RATIO_FLOOR, max_ratio * part.compress_size):
+            message = _(
+                "The workbook's part %(part)s unzips to %(ratio)s times its packed size, more "
+                "than %(limit)s times: the sheet holds mostly empty rows or cells. Delete them, "
+                "or save the sheet as CSV UTF-8."
+            ) % {
+                "part": part.filename,
+                "ratio": f"{part.file_size // max(part.compress_size, 1):,}",
+                "limit": f"{max_ratio:,}",
+            }
+            raise ImportRejected([RowError(0, message)])
+
+
+def xlsx_table(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells as text) of the rows of the first sheet of an .xlsx workbook that hold a
+    value, each row numbered as the sheet numbers it.
+
+    The sheet's XML is read an element at a time, and only the cells it holds are made: rows
+    missing between two rows (a cell at row 1,048,576) or a dimension that claims the whole sheet
+    (A1:XFD1048576) make nothing, as openpyxl's own reader would (it fills the gaps with empty
+    rows and pads each row to the dimension's width). A cell beyond the limits refuses the file
+    as soon as it is read."""
     try:
         workbook = openpyxl.load_workbook(file, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
     except Exception as error:  # openpyxl raises many kinds of error on a damaged file.
         message = _("The file is not a readable .xlsx workbook.")
         raise ImportRejected([RowError(0, message)]) from error
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        line = 0
-        while True:
-            try:
-                values = next(rows, None)
-            except Exception as error:  # a damaged sheet inside a readable workbook
-                message = _("The first sheet cannot be read after line %(line)d.") % {"line": line}
-                raise ImportRejected([RowError(line + 1, message)]) from error
-            if values is None:
-                return
-            line += 1
-            yield [cell_text(value) for value in values]
+        yield from sheet_rows(sheet)
     finally:
         workbook.close()
+
+
+def sheet_rows(sheet) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a read-only worksheet that hold a value (see ``xlsx_table``).
+
+    openpyxl's WorkSheetParser reads each cell (shared strings, numbers, dates by their format);
+    the loop here walks the XML, keeps one row at a time, and drops each element once read."""
+    max_columns, max_length = MAX_COLUMNS, MAX_CELL_LENGTH
+    workbook = sheet.parent
+    line = number = 0  # the last row read, the row being read (0: none)
+    with sheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        data = row = None
+        cells: dict[int, str] = {}
+        try:
+            for event, element in ElementTree.iterparse(source, events=("start", "end")):
+                tag = element.tag
+                if event == "start":
+                    if tag == ROW_TAG and data is not None:
+                        number = row_number(element.get("r"), line)
+                        row, cells = element, {}
+                        parser.row_counter, parser.col_counter = number, 0
+                    elif tag == DATA_TAG:
+                        data = element
+                elif tag == CELL_TAG and row is not None:
+                    if len(element):  # a value, a formula, an inline string
+                        cell = parser.parse_cell(element)
+                        text = cell_text(cell["value"])
+                        if text:
+                            if cell["column"] > max_columns:
+                                raise ImportRejected([RowError(number, too_many_columns(number))])
+                            if len(text) > max_length:
+                                raise ImportRejected([RowError(number, cell_too_long(number))])
+                            cells[cell["column"]] = text
+                    elif coordinate := element.get("r"):
+                        parser.col_counter = column_index(coordinate)
+                    else:
+                        parser.col_counter += 1
+                    row.remove(element)  # the row's only child: the cells before it are gone
+                elif tag == ROW_TAG and row is element:
+                    data.remove(element)
+                    line, row = number, None
+                    if cells:
+                        yield number, [cells.get(column, "") for column in range(1, max(cells) + 1)]
+                elif tag == DATA_TAG:
+                    return
+        except ImportRejected:
+            raise
+        except Exception as error:  # a damaged sheet inside a readable workbook
+            message = _("The first sheet cannot be read after line %(line)d.") % {"line": line}
+            raise ImportRejected([RowError(line + 1, message)]) from error
+
+
+def row_number(attribute: str | None, previous: int) -> int:
+    """A row's number from its ``r`` attribute (the next one without it); rows must go down."""
+    if attribute is None:
+        return previous + 1
+    number = int(attribute) if attribute.isdigit() else int(float(attribute))
+    if float(attribute) != number or number <= previous:
+        raise ValueError(f"row {attribute} after row {previous}")
+    return number
+
+
+def column_index(coordinate: str) -> int:
+    """The column of a cell's reference: A1 → 1, XFD7 → 16384."""
+    letters = coordinate.rstrip("0123456789$").lstrip("$")
+    index = 0
+    for letter in letters.upper():
+        if not "A" <= letter <= "Z":
+            raise ValueError(f"cell reference {coordinate}")
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def cell_too_long(line: int) -> str:
+    return _("Line %(line)s has a cell longer than %(limit)s characters.") % {
+        "line": f"{line:,}",
+        "limit": f"{MAX_CELL_LENGTH:,}",
+    }
 
 
 def cell_text(value) -> str:
@@ -445,7 +736,8 @@ def read_header(header: list[str]) -> tuple[list[str | None], list[RowError], li
             len(missing),
         ) % {"columns": ", ".join(missing)}
         errors.append(RowError(1, message))
-    for name in dict.fromkeys(name for name in names if name and names.count(name) > 1):
+    counts = Counter(name for name in names if name)  # one pass: a header may be long
+    for name in (name for name, count in counts.items() if count > 1):
         errors.append(
             RowError(1, _("Column “%(column)s” appears more than once.") % {"column": name})
         )
