@@ -2,10 +2,13 @@
 
 ``@public_response(...)`` wraps every public page, export and API view. For an anonymous GET or
 HEAD it keeps one entry per path, language and canonical query string (the parameters the view
-declares: unknown ones are dropped, so they share the canonical entry; values are length-limited;
-pages and offsets beyond a bound are answered but not stored). The entry holds the response and
-the results clock (hackathon/clock.py) it was made under; the clock and the entry are read in one
-round trip, and an entry made under another clock is made again. The ETag is a digest of the
+declares: unknown ones are dropped, so they share the canonical entry; pages and offsets beyond
+a bound are answered but not stored). A declared parameter's hostile value (a NUL, bytes that are
+not UTF-8, a value too long), or a hostile text in the path, is refused first: a 400 that names
+the parameter, a 404 for the path (hackathon/params.py); so is a BadParameters the view raises.
+The entry holds the response and the results clock (hackathon/clock.py) it was made under; the
+clock and the entry are read in one round trip, and an entry made under another clock is made
+again. The ETag is a digest of the
 clock and the entry's key: a matching ``If-None-Match`` is answered with a 304 before any query
 or rendering. Streamed exports are validated, not stored. Every response says
 ``Cache-Control: public, max-age=PUBLIC_MAX_AGE`` (a setting, 60 s by default) and varies on the
@@ -28,10 +31,16 @@ from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
 from hackathon.clock import CLOCK_KEY, current_clock
+from hackathon.params import (
+    MAX_VALUE_LENGTH,
+    BadParameters,
+    not_found_response,
+    path_is_hostile,
+    problem_response,
+    query_problems,
+)
 from hackathon.routers import public_read
 
-# Parameter values longer than this are passed to the view unstored (it says what is wrong).
-MAX_VALUE_LENGTH = 200
 # Pages and offsets beyond these are answered but not stored: the cache holds a bounded number
 # of entries per board, whatever a client asks for.
 MAX_STORED_PAGE = 2000
@@ -138,10 +147,20 @@ def public_response(*params):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
-                return view(request, *args, **kwargs)
-            with public_read():
-                return _public_response(view, request, params, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                # Hostile values are refused before anything is read (hackathon/params.py).
+                if path_is_hostile(kwargs):
+                    return not_found_response(request)
+                problems = query_problems(request.GET, params)
+                if problems:
+                    return problem_response(request, problems)
+            try:
+                if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+                    return view(request, *args, **kwargs)
+                with public_read():
+                    return _public_response(view, request, params, *args, **kwargs)
+            except BadParameters as error:
+                return problem_response(request, error.problems)
 
         return wrapped
 

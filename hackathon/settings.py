@@ -44,6 +44,17 @@ def envint(name, default):
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from None
 
 
+def envrate(name, default):
+    """A rate limit: a count, a slash and a period in seconds, minutes, hours or days ("20/m",
+    "100/h", "5/10m")."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not re.fullmatch(r"[0-9]+/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as '20/m', not {value!r}")
+    return value
+
+
 def envjson(name, default):
     value = os.environ.get(name, "").strip()
     if not value:
@@ -231,6 +242,11 @@ GITHUB_WEBHOOK_SECRET = os.environ.get("GITHUB_WEBHOOK_SECRET", "")
 OBJECTIONS_PER_ADDRESS = os.environ.get("OBJECTIONS_PER_ADDRESS", "10/h")
 OBJECTIONS_PER_LOGIN = os.environ.get("OBJECTIONS_PER_LOGIN", "5/d")
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# The costly public reads (hackathon/ratelimits.py): downloads (CSV, JSON of boards, tasks,
+# honour rolls, versions) and the API's lists, per client address. Responses served from the
+# cache, and 304s, are not counted; beyond the rate, a 429 with Retry-After.
+EXPORTS_PER_ADDRESS = envrate("EXPORTS_PER_ADDRESS", "20/m")
+API_LISTS_PER_ADDRESS = envrate("API_LISTS_PER_ADDRESS", "60/m")
 # The answers to objections are e-mailed; printed on the console unless EMAIL_HOST is set.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "").strip()
 EMAIL_BACKEND = (
@@ -272,6 +288,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # A piece of work's status appears in tasks and in profiles: one enum under one name.
     "ENUM_NAME_OVERRIDES": {"WorkStatusEnum": "tasks.choices.WorkStatus"},
+    # Every operation's 400, 404 and 429 with their bodies (and Retry-After).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hackathon.api.schema.document_errors",
+    ],
 }
 
 # Served over HTTPS (by default when DEBUG is off): plain HTTP is redirected, browsers are told

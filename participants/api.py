@@ -5,15 +5,20 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
+from hackathon.api.pagination import MAX_OFFSET, window_parameters
+from hackathon.api.schema import TOO_MANY_REQUESTS
 from hackathon.caching import public_response
+from hackathon.params import MAX_VALUE_LENGTH, BadParameters, whole_number
+from hackathon.ratelimits import rate_limited
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
@@ -25,8 +30,6 @@ from tracks.choices import TrackKind
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
-# Far beyond any board, and within what every database's integers hold.
-MAX_OFFSET = 10**9
 
 
 class StandingSerializer(serializers.Serializer):
@@ -45,18 +48,10 @@ class LeaderboardSerializer(serializers.Serializer):
 
 def _window(request):
     """(offset, limit) from the query string, or a 400 that says which parameter is wrong."""
-    values = {}
-    for name, default, largest in [("offset", 0, MAX_OFFSET), ("limit", DEFAULT_LIMIT, MAX_LIMIT)]:
-        raw = request.query_params.get(name, "")
-        try:
-            value = int(raw) if raw else default
-        except ValueError:
-            raise ValidationError({name: ["A whole number is required."]}) from None
-        if value < 0 or (largest is not None and value > largest):
-            limit = f" and at most {largest}" if largest else ""
-            raise ValidationError({name: [f"Must be at least 0{limit}."]})
-        values[name] = value
-    return values["offset"], values["limit"]
+    query = request.query_params
+    offset = whole_number(query, "offset", default=0, low=0, high=MAX_OFFSET)
+    limit = whole_number(query, "limit", default=DEFAULT_LIMIT, low=0, high=MAX_LIMIT)
+    return offset, limit
 
 
 def _page(request, board):
@@ -65,22 +60,26 @@ def _page(request, board):
     return Response(LeaderboardSerializer(data).data)
 
 
-WINDOW_PARAMETERS = [
-    OpenApiParameter(
-        "limit", OpenApiTypes.INT, description=f"Rows per page (at most {MAX_LIMIT})."
-    ),
-    OpenApiParameter("offset", OpenApiTypes.INT, description="Rows to skip."),
-]
+WINDOW_PARAMETERS = window_parameters("Rows", MAX_LIMIT, DEFAULT_LIMIT, min_limit=0)
 
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("track", OpenApiTypes.STR, description="A track's slug."),
+        OpenApiParameter(
+            "track",
+            {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+            description="A track's slug.",
+        ),
         *WINDOW_PARAMETERS,
     ],
-    responses={200: LeaderboardSerializer, 404: OpenApiResponse(description="No such edition.")},
+    responses={
+        200: LeaderboardSerializer,
+        404: OpenApiResponse(description="No such edition, or no such track in it."),
+        429: TOO_MANY_REQUESTS,
+    },
 )
 @public_response("track", "limit", "offset")
+@rate_limited("api_lists")
 @api_view(["GET", "HEAD"])
 def edition_leaderboard(request, slug):
     """The edition's leaderboard (or one track's), ranked by the rule in docs/figures.md."""
@@ -94,18 +93,18 @@ def edition_leaderboard(request, slug):
         OpenApiParameter("track", OpenApiTypes.STR, enum=TrackKind.values, description="A kind."),
         *WINDOW_PARAMETERS,
     ],
-    responses={200: LeaderboardSerializer},
+    responses={200: LeaderboardSerializer, 429: TOO_MANY_REQUESTS},
 )
 @public_response("track", "limit", "offset")
+@rate_limited("api_lists")
 @api_view(["GET", "HEAD"])
 def leaderboard(request):
     """The all-time leaderboard over every public edition."""
     try:
         kind = kind_or_404(request.query_params.get("track"))
     except Http404:  # the API names what it accepts
-        raise ValidationError(
-            {"track": [f"Choose one of {', '.join(TrackKind.values)}."]}
-        ) from None
+        message = _("Choose one of %(kinds)s.") % {"kinds": ", ".join(TrackKind.values)}
+        raise BadParameters({"track": [message]}) from None
     return _page(request, all_time_board(kind))
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
 from hackathon.exports import export_response
+from hackathon.ratelimits import rate_limited
 from participants.exports import (
     HONOUR_ROLL_HEADER,
     LEADERBOARD_HEADER,
@@ -27,6 +28,7 @@ def check_format(format):
 
 
 @public_response("track")
+@rate_limited("exports")
 def edition_leaderboard_export(request, slug, format):
     """The edition's leaderboard (or one track's, with ?track=), every row."""
     check_format(format)
@@ -38,6 +40,7 @@ def edition_leaderboard_export(request, slug, format):
 
 
 @public_response("track")
+@rate_limited("exports")
 def leaderboard_export(request, format):
     """The all-time leaderboard over every public edition (or one kind of track, with ?track=)."""
     check_format(format)
@@ -47,6 +50,7 @@ def leaderboard_export(request, format):
 
 
 @public_response()
+@rate_limited("exports")
 def honour_roll_export(request, slug, format):
     """Every completed piece of work of the edition with its people, stars and reward."""
     check_format(format)

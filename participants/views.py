@@ -6,6 +6,7 @@ from django.utils.http import content_disposition_header
 from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
 from hackathon.caching import public_response
 from hackathon.models import Edition
+from hackathon.params import page_number
 from participants.certificates import certified_works, get_certificate_or_404
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
@@ -19,10 +20,8 @@ PAGE_SIZE = 50
 
 
 def _board_context(request, board):
-    number = request.GET.get("page", "")
-    # ASCII digits only: "²".isdigit() is true, but int("²") fails.
-    number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 else 1
-    return {"page_obj": Paginator(board, PAGE_SIZE).get_page(number)}
+    # A page beyond the last is the last; one that is not a page number is a 400.
+    return {"page_obj": Paginator(board, PAGE_SIZE).get_page(page_number(request.GET))}
 
 
 @public_response("track", "page")

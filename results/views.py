@@ -20,6 +20,7 @@ from hackathon.access import get_edition_or_404
 from hackathon.caching import public_response
 from hackathon.exports import export_response
 from hackathon.models import in_language
+from hackathon.ratelimits import rate_limited
 from participants.exports import HONOUR_ROLL_HEADER
 from results.changes import changes
 from results.forms import ObjectionForm
@@ -109,6 +110,7 @@ def csv_row(row):
 
 
 @public_response()
+@rate_limited("exports")
 def version_export(request, slug, number, format):
     """The version's honour roll as CSV, or the whole version as JSON."""
     if format not in ("csv", "json"):

@@ -1,23 +1,31 @@
 """GET /api/editions/<slug>/tasks/: the task browser's FilterSet, as JSON."""
 
-import django_filters
 from django.utils import translation
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from hackathon.access import get_edition_or_404
+from hackathon.api.pagination import BoundedPagination
+from hackathon.api.schema import BAD_PARAMETERS, TOO_MANY_REQUESTS, not_found
 from hackathon.caching import public_response
+from hackathon.params import MAX_VALUE_LENGTH
+from hackathon.ratelimits import rate_limited
 from tasks.choices import Grade, WorkStatus
-from tasks.filters import STATUS_SLUGS, TASK_PARAMETERS, TaskFilter, status_slug, with_works
+from tasks.filters import (
+    MAX_STARS,
+    STATUS_SLUGS,
+    TASK_PARAMETERS,
+    StarsFilter,
+    TaskFilter,
+    status_slug,
+    with_works,
+)
 from tasks.models import Work
 from tasks.stats import reward_expression
 
@@ -94,7 +102,7 @@ class TaskPageSerializer(serializers.Serializer):
     results = TaskSerializer(many=True)
 
 
-class TaskPagination(LimitOffsetPagination):
+class TaskPagination(BoundedPagination):
     default_limit = 50
     max_limit = 200
 
@@ -116,11 +124,13 @@ def filter_parameters(filterset_class, notes=None):
         # Static choices are an enum; the edition's tracks, batches and directions are not.
         choices = filter_.extra.get("choices")
         enum = [value for value, _label in choices] if isinstance(choices, list) else None
-        kind = (
-            OpenApiTypes.NUMBER
-            if isinstance(filter_, django_filters.NumberFilter)
-            else OpenApiTypes.STR
-        )
+        if isinstance(filter_, StarsFilter):
+            kind = {"type": "number", "minimum": 0, "maximum": MAX_STARS}
+        else:
+            kind = {
+                "type": "string",
+                "maxLength": filter_.extra.get("max_length", MAX_VALUE_LENGTH),
+            }
         with translation.override("en"):
             texts = [filter_.label, filter_.extra.get("help_text"), notes.get(name)]
             description = "; ".join(str(text) for text in texts if text)
@@ -134,26 +144,17 @@ def filter_parameters(filterset_class, notes=None):
     operation_id="editions_tasks_list",
     parameters=[
         *filter_parameters(TaskFilter, VALUE_NOTES),
-        OpenApiParameter(
-            "limit",
-            OpenApiTypes.INT,
-            OpenApiParameter.QUERY,
-            description=f"Tasks per page: {TaskPagination.default_limit} by default, "
-            f"at most {TaskPagination.max_limit}",
-        ),
-        OpenApiParameter(
-            "offset", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Tasks to skip"
-        ),
+        *TaskPagination.parameters("Tasks"),
     ],
     responses={
         200: TaskPageSerializer,
-        400: OpenApiResponse(
-            OpenApiTypes.OBJECT, description="Invalid filters: {parameter: [messages]}."
-        ),
-        404: OpenApiResponse(description="No public edition has this slug."),
+        400: BAD_PARAMETERS,
+        404: not_found("No public edition has this slug."),
+        429: TOO_MANY_REQUESTS,
     },
 )
 @public_response(*TASK_PARAMETERS, "limit", "offset")
+@rate_limited("api_lists")
 @api_view(["GET", "HEAD"])
 def task_list(request, slug):
     """An edition's published tasks, with the task browser's filters and sort orders.

@@ -3,6 +3,7 @@
 /editions/7th/tasks/?track=individual&status=completed&stars_min=2&q=ind-03&sort=-stars
 """
 
+import re
 from functools import cached_property
 
 import django_filters
@@ -56,6 +57,39 @@ class LazyChoices(BaseChoiceIterator):
         return len(self.choices)
 
 
+# What a stars filter accepts: a task's stars as the database keeps them (tasks.models.Task.stars:
+# up to 100, three decimals), in plain ASCII decimals. No exponent (1E-999999999 overflows
+# PostgreSQL's numeric), no Unicode digits (١), no NaN or infinity.
+STARS_TEXT = re.compile(r"[0-9]{1,3}(\.[0-9]{0,3})?|\.[0-9]{1,3}")
+MAX_STARS = 100
+
+
+class StarsField(forms.DecimalField):
+    """A number of stars from 0 to 100 with at most three decimals (0.025, 2, 13.5)."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(min_value=0, max_value=MAX_STARS, max_digits=6, decimal_places=3)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not STARS_TEXT.fullmatch(value.strip()):
+            raise forms.ValidationError(
+                _(
+                    "Enter a number of stars from 0 to %(max)s with at most three decimals, "
+                    "such as 0.25."
+                ),
+                code="invalid",
+                params={"max": MAX_STARS},
+            )
+        return super().to_python(value.strip())
+
+
+class StarsFilter(django_filters.NumberFilter):
+    field_class = StarsField
+
+
 class TaskFilterForm(forms.Form):
     """The filter form; its labels stand above their fields, with no colon after them."""
 
@@ -106,13 +140,9 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Status"),
         empty_label=_("Any status"),
     )
-    stars = django_filters.NumberFilter(label=_("Stars"), min_value=0)
-    stars_min = django_filters.NumberFilter(
-        field_name="stars", lookup_expr="gte", label=_("At least stars"), min_value=0
-    )
-    stars_max = django_filters.NumberFilter(
-        field_name="stars", lookup_expr="lte", label=_("At most stars"), min_value=0
-    )
+    stars = StarsFilter(label=_("Stars"))
+    stars_min = StarsFilter(field_name="stars", lookup_expr="gte", label=_("At least stars"))
+    stars_max = StarsFilter(field_name="stars", lookup_expr="lte", label=_("At most stars"))
     q = django_filters.CharFilter(
         method="search",
         label=_("Search"),

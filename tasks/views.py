@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 
 from hackathon.access import get_edition_or_404
 from hackathon.caching import public_response
+from hackathon.params import page_number
 from participants.models import Participant
 from tasks.filters import SORTS, TASK_PARAMETERS, TaskFilter, task_status, with_works
 from tasks.models import Task, Work
@@ -31,12 +32,16 @@ def sort_headers(current):
 def task_list(request, slug):
     """The task browser: the edition's published tasks, filtered, sorted and paginated."""
     edition = get_edition_or_404(slug, request.user)
+    number = page_number(request.GET)
     task_filter = TaskFilter(request.GET, edition=edition)
     results = None
+    # Filters that are not valid are a 400: the page shows each one's error and no tasks.
+    status = 400
     if task_filter.is_valid():
+        status = 200
         sort = task_filter.form.cleaned_data.get("sort") or [""]
         tasks = with_works(task_filter.qs)
-        page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(tasks, PAGE_SIZE).get_page(number)
         context = {
             "edition": edition,
             "page_obj": page,
@@ -48,6 +53,7 @@ def task_list(request, slug):
         request,
         "tasks/task_list.html",
         {"edition": edition, "filter": task_filter, "results": results},
+        status=status,
     )
 
 

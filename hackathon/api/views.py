@@ -1,37 +1,52 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
+from rest_framework import serializers
 from rest_framework.decorators import api_view
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from hackathon.access import get_edition_or_404, visible_editions
+from hackathon.api.pagination import BoundedPagination, window_parameters
+from hackathon.api.schema import TOO_MANY_REQUESTS
 from hackathon.api.serializers import EditionDetailSerializer, EditionSerializer
 from hackathon.caching import public_response
+from hackathon.ratelimits import rate_limited
 from tasks.stats import edition_summary, editions_figures
 
 
-class EditionPagination(LimitOffsetPagination):
+class EditionPagination(BoundedPagination):
     """Editions are few: the whole list, unless ``?limit=`` asks for a page."""
 
     default_limit = None
     max_limit = 100
 
 
+class EditionPageSerializer(serializers.Serializer):
+    """A page of editions, when ``?limit=`` asks for one."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EditionSerializer(many=True)
+
+
 @extend_schema(
-    responses=EditionSerializer(many=True),
-    parameters=[
-        OpenApiParameter(
-            "limit",
-            OpenApiTypes.INT,
-            description="With it, a page {count, next, previous, results} of at most 100.",
+    operation_id="editions_list",
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="EditionListOrPage",
+            serializers=[EditionSerializer(many=True), EditionPageSerializer],
+            resource_type_field_name=None,
+            many=False,
         ),
-        OpenApiParameter("offset", OpenApiTypes.INT, description="Editions to skip."),
-    ],
+        429: TOO_MANY_REQUESTS,
+    },
+    parameters=window_parameters("Editions", EditionPagination.max_limit),
 )
 @public_response("limit", "offset")
+@rate_limited("api_lists")
 @api_view(["GET", "HEAD"])
 def edition_list(request):
-    """Public editions, newest first, with their figures."""
+    """Public editions, newest first, with their figures: all of them, or with ``limit`` a page
+    {count, next, previous, results}."""
     paginator = EditionPagination()
     editions = visible_editions()
     page = paginator.paginate_queryset(editions, request)

@@ -196,7 +196,9 @@ def test_invalid_filters_are_a_400_with_the_form_errors(client, seventh):
     assert response.json() == {
         "track": ["Select a valid choice. nope is not one of the available choices."],
         "status": ["Select a valid choice. done is not one of the available choices."],
-        "stars_min": ["Enter a number."],
+        "stars_min": [
+            "Enter a number of stars from 0 to 100 with at most three decimals, such as 0.25."
+        ],
         "sort": ["Select a valid choice. reward is not one of the available choices."],
     }
 
@@ -268,6 +270,6 @@ def test_openapi_schema_documents_the_task_list_and_its_filters(client):
     assert parameters["status"]["schema"]["enum"] == ["claimed", "completed", "open", "submitted"]
     assert "-stars" in parameters["sort"]["schema"]["enum"]
     assert parameters["stars_min"]["schema"]["type"] == "number"
-    assert set(operation["responses"]) == {"200", "400", "404"}
+    assert set(operation["responses"]) == {"200", "400", "404", "429"}
     task = schema["components"]["schemas"]["Task"]
     assert set(task["required"]) >= {"id", "code", "track", "status", "works"}
