@@ -4,7 +4,9 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -138,8 +140,22 @@ class CertificateAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        issued = issue_certificate(obj.participant, obj.track, obj.issued_on)
-        obj.pk, obj.serial = issued.pk, issued.serial
+        issued, created = issue_certificate(obj.participant, obj.track, obj.issued_on)
+        obj.pk, obj.serial, obj.issued_on = issued.pk, issued.serial, issued.issued_on
+        obj.issued_before = not created
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not getattr(obj, "issued_before", False):
+            return super().response_add(request, obj, post_url_continue)
+        # Issued while the organizer filled the form (a bulk issue, another organizer): the
+        # form's check of one certificate per person and track could not see it.
+        self.message_user(
+            request,
+            _("%(login)s already has a certificate for %(track)s: %(serial)s. Nothing was issued.")
+            % {"login": obj.participant.login, "track": obj.track, "serial": obj.serial},
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:participants_certificate_change", args=[obj.pk]))
 
     @admin.display(description=_("edition"), ordering="track__edition__number")
     def edition(self, certificate):

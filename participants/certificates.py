@@ -97,16 +97,25 @@ def issue_certificates(edition, issued_on=None):
 @transaction.atomic
 def issue_certificate(participant, track, issued_on=None):
     """Issue one certificate (an organizer's, in the admin), numbered like issue_certificates()
-    numbers them, under the same lock of the track."""
+    numbers them, under the same lock of the track.
+
+    Returns (certificate, created). When the person's certificate for the track was issued in the
+    meantime (a bulk issue that ran while the organizer filled the form), it is that one.
+    """
     track = Track.objects.select_for_update().select_related("edition").get(pk=track.pk)
+    # Read under the lock: a bulk issue that held it has committed its certificates by now.
+    existing = Certificate.objects.filter(participant=participant, track=track).first()
+    if existing is not None:
+        return existing, False
     track.certificates_numbered += 1
     track.save(update_fields=["certificates_numbered"])
-    return Certificate.objects.create(
+    certificate = Certificate.objects.create(
         serial=make_serial(track.edition, track, track.certificates_numbered),
         participant=participant,
         track=track,
         issued_on=issued_on or timezone.localdate(),
     )
+    return certificate, True
 
 
 def qualifies(participant, track):

@@ -12,6 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from participants.admin import CertificateAdmin
 from participants.certificates import issue_certificates
 from participants.models import Certificate, Participant
 from tests.factories import EditionFactory, ParticipantFactory, TaskFactory, WorkFactory
@@ -167,3 +168,32 @@ def test_reversing_the_certificate_permissions_migration_takes_them_back():
             "codename", flat=True
         )
     ) == ["add_certificate", "change_certificate", "view_certificate"]
+
+
+def test_a_certificate_issued_while_the_form_was_filled_is_shown_not_issued_twice(
+    organizer_client, monkeypatch
+):
+    work = WorkFactory(task__track__edition=EditionFactory(number=7), contributors=["alice"])
+    alice = Participant.objects.get(login="alice")
+    form_class = CertificateAdmin.form
+    checked = form_class._post_clean
+
+    def checked_then_bulk_issued(form):
+        checked(form)  # the form finds no certificate for alice yet…
+        issue_certificates(work.task.track.edition)  # …and a bulk issue runs right then
+
+    monkeypatch.setattr(form_class, "_post_clean", checked_then_bulk_issued)
+    response = organizer_client.post(
+        reverse("admin:participants_certificate_add"),
+        {"participant": alice.pk, "track": work.task.track.pk, "issued_on": "2025-02-08"},
+        follow=True,
+    )
+
+    certificate = Certificate.objects.get()
+    assert response.redirect_chain == [
+        (reverse("admin:participants_certificate_change", args=[certificate.pk]), 302)
+    ]
+    assert messages_of(response) == [
+        f"alice already has a certificate for {work.task.track}: PH7-IND-0001. Nothing was issued."
+    ]
+    assert Certificate.objects.count() == 1

@@ -4,10 +4,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
-from participants.certificates import certified_works, issue_certificates
+from participants.certificates import certified_works, issue_certificate, issue_certificates
 from participants.models import Certificate, Participant
 from tests.factories import TaskFactory, TrackFactory, WorkFactory
 from tests.seventh import build_seventh_edition
@@ -174,3 +174,46 @@ def test_concurrent_issuers_never_give_one_serial_twice():
     assert Certificate.objects.count() == 47
     assert Certificate.objects.values("serial").distinct().count() == 47
     assert Participant.objects.filter(certificates__isnull=False).distinct().count() == 37
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_organizer_issuing_by_hand_during_a_bulk_issue_gets_the_bulk_issued_certificate():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serializes whole transactions")
+    work = WorkFactory(contributors=["alice"])
+    track, alice = work.task.track, Participant.objects.get(login="alice")
+    bulk_started, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def bulk_issue():  # holds the track's lock until released
+        try:
+            with transaction.atomic():
+                outcome["bulk"] = issue_certificates(track.edition)
+                bulk_started.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    def by_hand():
+        try:
+            outcome["by_hand"] = issue_certificate(alice, track)
+        except Exception as error:  # reported below
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    bulk = threading.Thread(target=bulk_issue)
+    bulk.start()
+    assert bulk_started.wait(timeout=10)
+    hand = threading.Thread(target=by_hand)
+    hand.start()
+    hand.join(timeout=0.3)
+    assert hand.is_alive()  # waiting for the bulk issue's lock on the track
+    release.set()
+    bulk.join(timeout=10)
+    hand.join(timeout=10)
+
+    assert "error" not in outcome
+    certificate, created = outcome["by_hand"]
+    assert (certificate.serial, created) == (outcome["bulk"][0].serial, False)
+    assert Certificate.objects.count() == 1
