@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hackathon import signals
 from hackathon.clock import clock_moved
+from hackathon.images import validate_image_pixels
 
 
 class ResultsState(models.TextChoices):
@@ -128,7 +129,9 @@ class Edition(models.Model):
             "that high, so people tied at the last rank all receive it."
         ),
     )
-    banner = models.ImageField(_("banner"), upload_to="editions/", blank=True)
+    banner = models.ImageField(
+        _("banner"), upload_to="editions/", blank=True, validators=[validate_image_pixels]
+    )
     serial_prefix = models.CharField(
         _("certificate serial prefix"),
         max_length=10,

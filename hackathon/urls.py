@@ -1,4 +1,6 @@
 from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -6,6 +8,7 @@ from django.views.i18n import set_language
 
 from github_sync import views as github_views
 from hackathon import views
+from hackathon.images import PUBLIC_MEDIA_FOLDERS
 from participants import export_views as participant_exports
 from participants import views as participant_views
 from tracks import views as track_views
@@ -77,3 +80,8 @@ urlpatterns = [
 ]
 if apps.is_installed("bench"):
     urlpatterns.append(path("bench/", include("bench.urls")))
+# The demo (DEBUG on) serves the uploads that pages show, so avatars and banners are not broken
+# links; staged imports (imports/) are not among them. In production they are served by the
+# uploads' storage (docs/deployment.md): static() adds nothing when DEBUG is off.
+for folder in PUBLIC_MEDIA_FOLDERS:
+    urlpatterns += static(settings.MEDIA_URL + folder, document_root=settings.MEDIA_ROOT / folder)

@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hackathon.images import validate_image_pixels
+
 # GitHub logins: letters, digits and single hyphens, at most 39 characters. Underscores and a
 # trailing hyphen occur in old accounts, so the check is a little wider than GitHub's sign-up rule.
 LOGIN_PATTERN = r"^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,38})$"
@@ -44,7 +46,9 @@ class Participant(models.Model):
 
     login = models.CharField(_("GitHub login"), max_length=39, validators=[validate_login])
     name = models.CharField(_("display name"), max_length=100, blank=True)
-    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    avatar = models.ImageField(
+        _("avatar"), upload_to="avatars/", blank=True, validators=[validate_image_pixels]
+    )
     affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
     email = models.EmailField(
         _("e-mail"), blank=True, help_text=_("Private: seen by organizers only.")
