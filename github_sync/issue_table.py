@@ -41,6 +41,10 @@ BADGE = re.compile(r"状态-([^-\"'/]+)-")
 LOGIN = re.compile(r"@([A-Za-z0-9][A-Za-z0-9_-]{0,38})")
 GRADES_THAT_PASS = {"通过", "及格", "良好", "优秀", "特别优秀"}
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+# Characters of Markdown read at most (read when a file is imported): three times what a GitHub
+# issue holds (65,536). markdown-it reads about 2 MB a second, and some texts (a run of "![")
+# ten times slower, so that this bounds an import's Markdown to a few seconds.
+MAX_MARKDOWN_LENGTH = 200_000
 
 
 class Cell:
@@ -185,6 +189,12 @@ def task_rows(line, named, track, batch, direction):
 
 def import_issue_table(text, edition, *, track, batch="", dry_run=False):
     """Import a tracking issue's Markdown into ``edition``, as the CSV import does."""
+    if len(text) > MAX_MARKDOWN_LENGTH:
+        message = _(
+            "The Markdown has more than %(limit)s characters (it has %(length)s): a GitHub issue "
+            "holds at most 65,536."
+        ) % {"limit": f"{MAX_MARKDOWN_LENGTH:,}", "length": f"{len(text):,}"}
+        raise ImportRejected([RowError(0, message)])
     rows = records(text, track, batch)
     if not rows:
         message = _("No table of tasks found: a table needs a 序号 and a 任务标题 column.")

@@ -16,7 +16,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.utils import translation
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -453,7 +453,9 @@ def import_or_rejection(data: bytes, filename: str, edition):
         assert rejection.errors
         assert all(isinstance(error.line, int) and error.message for error in rejection.errors)
         assert table_counts() == before
+        event("rejected")
         return rejection
+    event("imported")
     assert report.rows >= 0
     return report
 
