@@ -162,6 +162,7 @@ def public_response(*params):
             except BadParameters as error:
                 return problem_response(request, error.problems)
 
+        wrapped.query_parameters = params  # what the view reads (tests/hackathon/test_hostile.py)
         return wrapped
 
     return decorator
