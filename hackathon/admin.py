@@ -18,6 +18,7 @@ from participants.quality import report as quality_report
 from results.models import Objection
 from results.versions import PublishRefused, publish
 from tasks.importing import KIND_LABELS, ImportRejected
+from tasks.models import ImportJob
 from tasks.stats import edition_figures, editions_figures
 from tracks.admin import TrackInline
 
@@ -117,6 +118,11 @@ class EditionAdmin(admin.ModelAdmin):
                 name="hackathon_edition_payouts_export",
             ),
             path("<path:object_id>/import/", import_view, name="hackathon_edition_import"),
+            path(
+                "<path:object_id>/import/jobs/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name="hackathon_edition_import_job",
+            ),
             path(
                 "<path:object_id>/certificates.<str:format>",
                 export,
@@ -220,6 +226,8 @@ class EditionAdmin(admin.ModelAdmin):
         edition = get_object_or_404(Edition, pk=object_id)
         if request.method == "POST" and "token" in request.POST:
             return self.import_confirm(request, edition, request.POST["token"])
+        if request.method == "POST" and "job" in request.POST:
+            return self.import_job_confirm(request, edition, request.POST["job"])
         if request.method != "POST":
             return self.import_page(request, edition, form=imports.ImportForm())
         form = imports.ImportForm(request.POST, request.FILES)
@@ -228,6 +236,9 @@ class EditionAdmin(admin.ModelAdmin):
         upload = form.cleaned_data["file"]
         data = upload.read()
         options = form.options()
+        if imports.in_background(upload):
+            job = imports.start_job(request, edition, upload.name, options, data=data)
+            return redirect(job_url(edition, job))
         try:
             report = imports.run_import(data, upload.name, edition, options, dry_run=True)
         except ImportRejected as rejection:
@@ -248,6 +259,75 @@ class EditionAdmin(admin.ModelAdmin):
             return self.import_page(
                 request, edition, form=imports.ImportForm(), rejection=rejection
             )
+        self.imported(request, edition, filename, report)
+        return redirect(reverse("admin:hackathon_edition_change", args=[edition.pk]))
+
+    def import_job_confirm(self, request, edition, job_id):
+        """The organizer confirms a background preview: the import itself starts, once."""
+        preview = self.own_job(request, edition, job_id)
+        if not preview.dry_run or preview.state != ImportJob.State.DONE:
+            raise Http404
+        if "confirmed" not in preview.outcome:
+            job = imports.start_job(
+                request, edition, preview.filename, preview.options, staged=preview.staged
+            )
+            preview.outcome["confirmed"] = job.pk
+            preview.save(update_fields=["outcome"])
+        return redirect(
+            reverse(
+                "admin:hackathon_edition_import_job",
+                args=[edition.pk, preview.outcome["confirmed"]],
+            )
+        )
+
+    def own_job(self, request, edition, job_id):
+        """One of this organizer's import jobs for the edition, or a 404."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if not str(job_id).isascii() or not str(job_id).isdigit() or len(str(job_id)) > 18:
+            raise Http404
+        return get_object_or_404(
+            ImportJob, pk=int(job_id), edition=edition, created_by=request.user
+        )
+
+    def import_job_view(self, request, object_id, job_id):
+        """A background import's page: its progress while it runs (the page reloads itself),
+        then the preview to confirm, the file's errors, or the import's outcome."""
+        edition = get_object_or_404(Edition, pk=object_id)
+        job = self.own_job(request, edition, job_id)
+        if job.state == ImportJob.State.REJECTED:
+            rejection = imports.job_rejection(job)
+            return self.import_page(
+                request, edition, form=imports.ImportForm(), rejection=rejection
+            )
+        if job.state == ImportJob.State.FAILED:
+            return self.import_page(
+                request, edition, form=imports.ImportForm(), refusal=job.outcome["message"]
+            )
+        if job.state == ImportJob.State.DONE and job.dry_run:
+            return self.import_page(
+                request, edition, report=imports.job_report(job), job=job, filename=job.filename
+            )
+        if job.state == ImportJob.State.DONE:
+            self.imported(request, edition, job.filename, imports.job_report(job))
+            return redirect(reverse("admin:hackathon_edition_change", args=[edition.pk]))
+        progress = imports.job_progress(job) if job.state == ImportJob.State.RUNNING else None
+        return TemplateResponse(
+            request,
+            "admin/hackathon/edition/import_job.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": edition,
+                "title": _("Importing “%(file)s” into %(edition)s")
+                % {"file": job.filename, "edition": edition.name},
+                "job": job,
+                "progress": progress,
+                "refresh_seconds": 2,
+            },
+        )
+
+    def imported(self, request, edition, filename, report):
         summary = " ".join(report.summary_lines(new_names=False))
         self.message_user(
             request,
@@ -255,7 +335,6 @@ class EditionAdmin(admin.ModelAdmin):
             % {"file": filename, "edition": edition.name, "summary": summary},
             messages.SUCCESS,
         )
-        return redirect(reverse("admin:hackathon_edition_change", args=[edition.pk]))
 
     def import_page(
         self, request, edition, *, form=None, rejection=None, report=None, refusal=None, **context
@@ -409,3 +488,7 @@ class EditionAdmin(admin.ModelAdmin):
 
     def has_issue_certificates_permission(self, request):
         return request.user.has_perm("participants.add_certificate")
+
+
+def job_url(edition, job):
+    return reverse("admin:hackathon_edition_import_job", args=[edition.pk, job.pk])

@@ -5,27 +5,41 @@ once. Between the two it is kept in the default storage under ``imports/<token>.
 app server can read it; the user's session (in the database) records which edition and file each
 token stands for, so that a token is only good for the user who uploaded it and for its edition.
 A staged file is deleted when it is confirmed, and any left over is deleted after a day.
+
+A file larger than ``IMPORT_INLINE_MAX_BYTES`` would keep the request longer than a proxy or
+gunicorn waits (a dry run of 63,000 rows takes about half a minute): it is imported as a
+background task instead (Django's tasks API), an ``ImportJob`` whose page shows its progress
+(kept in the cache) and then its preview, its errors or its outcome.
 """
 
 import datetime
+import logging
 import secrets
+import time
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import task
 
 from github_sync.issue_table import import_issue_table
 from tasks.importing import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     ImportRejected,
+    ImportReport,
     RowError,
     import_tasks,
 )
+from tasks.models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 MAX_SIZE = 10 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx", ".md")
@@ -89,10 +103,13 @@ class ImportForm(forms.Form):
         return {"track": self.cleaned_data["track"], "batch": self.cleaned_data["batch"]}
 
 
-def run_import(data: bytes, filename: str, edition, options: dict, *, dry_run=False):
-    """Import a staged or uploaded file: a tracking issue through its Markdown reader, any other
-    through the CSV/XLSX import. Raises ImportRejected as they do."""
+def run_import(data, filename: str, edition, options: dict, *, dry_run=False, progress=None):
+    """Import a staged or uploaded file (its bytes, or a seekable binary file): a tracking issue
+    through its Markdown reader, any other through the CSV/XLSX import. Raises ImportRejected as
+    they do."""
     if extension(filename) == TRACKING_ISSUE:
+        if not isinstance(data, bytes | bytearray):
+            data = data.read()
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -101,7 +118,117 @@ def run_import(data: bytes, filename: str, edition, options: dict, *, dry_run=Fa
         return import_issue_table(
             text, edition, track=options["track"], batch=options["batch"], dry_run=dry_run
         )
-    return import_tasks(data, filename, edition, dry_run=dry_run)
+    return import_tasks(data, filename, edition, dry_run=dry_run, progress=progress)
+
+
+# Background imports -------------------------------------------------------------------------
+
+
+def in_background(upload) -> bool:
+    """Whether an upload is too large to be imported within the request."""
+    return upload.size > settings.IMPORT_INLINE_MAX_BYTES
+
+
+def start_job(request, edition, filename: str, options: dict, *, data=None, staged=None):
+    """A background import of a file (uploaded now as ``data``, or ``staged`` by a preview):
+    the job row, and its task enqueued. A preview (a dry run) is
+    started with the upload, the import itself with the organizer's confirmation."""
+    if staged is None:
+        staged = default_storage.save(
+            storage_name(secrets.token_urlsafe(24), filename), ContentFile(data)
+        )
+    job = ImportJob.objects.create(
+        edition=edition,
+        created_by=request.user,
+        filename=filename,
+        staged=staged,
+        options=options,
+        language=translation.get_language(),
+        dry_run=data is not None,
+    )
+    # The database backend writes the task's row in this transaction, so a worker never sees
+    # the task without its job (the immediate backend, in the demo and tests, runs it now).
+    run_import_job.enqueue(job.pk)
+    return job
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:progress"
+
+
+def job_progress(job) -> dict | None:
+    """How far a running job is: {"phase", "done", "total"}, or None when not known (not
+    started yet, or kept in another app server's memory when the cache is not shared)."""
+    return cache.get(progress_key(job.pk))
+
+
+class ProgressReporter:
+    """Keeps a job's progress in the cache, at most twice a second."""
+
+    INTERVAL = 0.5
+
+    def __init__(self, job_id):
+        self.key = progress_key(job_id)
+        self.last = 0.0
+
+    def __call__(self, phase, done, total):
+        now = time.monotonic()
+        if now - self.last >= self.INTERVAL or done == total:
+            self.last = now
+            cache.set(self.key, {"phase": phase, "done": done, "total": total}, 24 * 3600)
+
+
+@task()
+def run_import_job(job_id: int):
+    """Run an import job: its preview or its import, in the language it was started in. The
+    outcome is kept on the job; a confirmed import's staged file is deleted."""
+    updated = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.RUNNING
+    )
+    if not updated:  # run already (a task delivered twice), or gone
+        return None
+    job = ImportJob.objects.select_related("edition").get(pk=job_id)
+    with translation.override(job.language):
+        try:
+            with default_storage.open(job.staged, "rb") as file:
+                report = run_import(
+                    file,
+                    job.filename,
+                    job.edition,
+                    job.options,
+                    dry_run=job.dry_run,
+                    progress=ProgressReporter(job.pk),
+                )
+        except ImportRejected as rejection:
+            job.state = ImportJob.State.REJECTED
+            job.outcome = {
+                "errors": [[error.line, error.message] for error in rejection.errors],
+                "count": rejection.count,
+            }
+        except FileNotFoundError:
+            job.state = ImportJob.State.FAILED
+            job.outcome = {"message": _("The uploaded file is gone: upload it again.")}
+        except Exception:
+            logger.exception("Import job %s failed", job.pk)
+            job.state = ImportJob.State.FAILED
+            job.outcome = {"message": _("The import failed: nothing was saved. Try it again.")}
+        else:
+            job.state = ImportJob.State.DONE
+            job.outcome = report.as_json()
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "outcome", "finished_at"])
+    if not job.dry_run or job.state != ImportJob.State.DONE:
+        default_storage.delete(job.staged)
+    return job.state
+
+
+def job_report(job) -> ImportReport:
+    return ImportReport.from_json(job.outcome)
+
+
+def job_rejection(job) -> ImportRejected:
+    errors = [RowError(line, message) for line, message in job.outcome["errors"]]
+    return ImportRejected(errors, count=job.outcome["count"])
 
 
 def extension(filename: str) -> str:

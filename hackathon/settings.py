@@ -272,6 +272,9 @@ CERTIFICATE_BOLD_FONT = os.environ.get(
 # Large imports post a whole spreadsheet through the admin.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# An admin upload larger than this (bytes; about 1,500 rows of CSV) is imported as a background
+# task with its progress shown, not within the request (hackathon/imports.py).
+IMPORT_INLINE_MAX_BYTES = envint("IMPORT_INLINE_MAX_BYTES", 256 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],

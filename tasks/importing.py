@@ -30,7 +30,7 @@ import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import BinaryIO, NamedTuple, TextIO
 from xml.etree import ElementTree
@@ -138,6 +138,8 @@ IN_CHUNK_SIZE = 900
 BATCH_SIZE = IN_CHUNK_SIZE
 # Errors and warnings shown at most; the rest are counted.
 MAX_LISTED = 1000
+# How often (in rows) the first pass tells its progress.
+PROGRESS_EVERY = 1000
 # New names listed in a report, per kind (tracks, directions, batches, people).
 MAX_NEW_NAMES = 200
 # Bits of the hash of a task column's value that the check keeps to compare the task's rows.
@@ -267,6 +269,20 @@ class ImportReport:
     def counts(self) -> dict[str, Counts]:
         return {kind: getattr(self, kind) for kind in KIND_LABELS}
 
+    def as_json(self) -> dict:
+        """The report as JSON data (a background import keeps it for its page)."""
+        data = asdict(self)
+        data["warnings"] = [[warning.line, warning.message] for warning in self.warnings]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ImportReport":
+        values = dict(data)
+        for kind in KIND_LABELS:
+            values[kind] = Counts(**values[kind])
+        values["warnings"] = [RowWarning(line, message) for line, message in values["warnings"]]
+        return cls(**values)
+
     @property
     def changed(self):
         return any(counts.created or counts.updated for counts in self.counts().values())
@@ -306,7 +322,7 @@ class ImportReport:
 
 
 def import_tasks(
-    source: bytes | BinaryIO, filename: str, edition, *, dry_run=False
+    source: bytes | BinaryIO, filename: str, edition, *, dry_run=False, progress=None
 ) -> ImportReport:
     """Import a CSV or .xlsx file of tasks and results into ``edition``; all or nothing.
 
@@ -314,11 +330,14 @@ def import_tasks(
     that memory does not grow with the file (a first pass checks every row, a second writes).
     Raises ``ImportRejected`` with the problems of the file when any row is bad. A dry run does
     the whole import in a transaction that is rolled back, so that its counts are exact.
+    ``progress(phase, done, total)``, when given, is told how far each pass is: ("checking",
+    rows read, None), then ("writing", rows written, rows in all).
     """
+    progress = progress or (lambda phase, done, total: None)
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     table = Table(source, filename)
-    check = Check.run(table)
+    check = Check.run(table, progress)
     if check.errors.count:
         raise ImportRejected(check.errors.listed, count=check.errors.count)
     report = ImportReport(
@@ -329,7 +348,7 @@ def import_tasks(
     )
     try:
         with transaction.atomic():
-            Writer(edition, check, report).run(table)
+            Writer(edition, check, report).run(table, progress)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
@@ -1263,10 +1282,12 @@ class Check:
         self.repeated_lines: set[int] = set()
 
     @classmethod
-    def run(cls, table: Table) -> "Check":
+    def run(cls, table: Table, progress=None) -> "Check":
         check = cls()
         for row in check.parsed(table):
             check.add(row)
+            if progress and check.rows % PROGRESS_EVERY == 0:
+                progress("checking", check.rows, None)
         if check.suspect_tasks or check.suspect_works:
             check.confirm(table)
         for marks in check.tasks.values():
@@ -1431,7 +1452,7 @@ class Writer:
         self.touched: set[int] = set()  # people whose scores the import changes
         self.everyone = False
 
-    def run(self, table: Table):
+    def run(self, table: Table, progress=lambda phase, done, total: None):
         # Imports of one edition run one at a time: a second one waits here until the first
         # commits, then reads what the first wrote (every read below comes after the lock).
         list(
@@ -1447,9 +1468,12 @@ class Writer:
         self.write_directions()
         self.write_tracks()
         self.load_tasks()
+        written = 0
         for rows in batched(Check().parsed(table), BATCH_SIZE):
             self.write_tasks(rows)
             self.write_works(rows)
+            written += len(rows)
+            progress("writing", written, self.check.rows)
         if self.errors.count:
             raise ImportRejected(self.errors.listed, count=self.errors.count)
         counts = self.report.tasks

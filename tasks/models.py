@@ -1,6 +1,7 @@
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
@@ -459,3 +460,52 @@ class TaskTally(models.Model):
 
     def __str__(self):
         return f"{self.track_id}/{self.direction_id}: {self.published}"
+
+
+class ImportJob(models.Model):
+    """An import of a large file from the admin, run as a background task (hackathon/imports.py):
+    a preview (a dry run) first, then, when the organizer confirms it, the import itself. The
+    file waits in the default storage meanwhile; the outcome (the report, or the file's errors)
+    is kept here for the page that follows the job."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        REJECTED = "rejected", _("Refused: the file has errors")
+        FAILED = "failed", _("Failed")
+
+    edition = models.ForeignKey(
+        "hackathon.Edition",
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("edition"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    staged = models.CharField(_("staged file"), max_length=255)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=15)
+    dry_run = models.BooleanField(_("preview"), default=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
+    outcome = models.JSONField(_("outcome"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def finished(self):
+        return self.state in (self.State.DONE, self.State.REJECTED, self.State.FAILED)

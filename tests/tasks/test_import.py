@@ -1110,8 +1110,8 @@ def test_update_takes_one_query_per_kind_of_change(edition):
         report = import_tasks(csv_file(*rows), "tasks.csv", edition)
 
     assert (report.tasks, report.works) == (counts(updated=20), counts(updated=20))
-    # The eleven loads, lock and savepoints of a second import, two updates (tasks, works), the results
-    # version (which editions, then their version), the results clock, the people on the
+    # The eleven loads, lock and savepoints of a second import, two updates (tasks, works), the
+    # results version (which editions, then their version), the results clock, the people on the
     # changed works and tasks, the task tallies, and their scores.
     assert len(queries) == 11 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
 
@@ -1323,3 +1323,41 @@ def test_the_report_names_what_the_file_would_create_so_typos_are_seen(edition):
     assert "New tracks: 个人赛." in report.summary_lines()
     again = import_tasks(PADDLE6.read_bytes(), "paddle6.csv", edition, dry_run=True)
     assert (again.new_tracks, again.new_batches, again.new_people) == ([], [], [])
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_command_shows_a_progress_bar_on_a_terminal_only(edition, tmp_path):
+    path = tmp_path / "paddle6.csv"
+    path.write_bytes(PADDLE6.read_bytes())
+    terminal, pipe = Terminal(), io.StringIO()
+
+    call_command("import_tasks", str(path), edition="6th", dry_run=True, stdout=io.StringIO(),
+                 stderr=terminal)  # fmt: skip
+    call_command("import_tasks", str(path), edition="6th", dry_run=True, stdout=io.StringIO(),
+                 stderr=pipe)  # fmt: skip
+
+    bar = terminal.getvalue()
+    assert "Writing: 100%" in bar
+    assert "92/92" in bar
+    assert pipe.getvalue() == ""
+
+
+def test_an_import_tells_its_progress_in_each_pass(edition, monkeypatch):
+    monkeypatch.setattr("tasks.importing.PROGRESS_EVERY", 30)
+    monkeypatch.setattr("tasks.importing.BATCH_SIZE", 50)
+    told = []
+
+    import_tasks(PADDLE6.read_bytes(), "paddle6.csv", edition,
+                 progress=lambda *args: told.append(args))  # fmt: skip
+
+    assert told == [
+        ("checking", 30, None),
+        ("checking", 60, None),
+        ("checking", 90, None),
+        ("writing", 50, 92),
+        ("writing", 92, 92),
+    ]

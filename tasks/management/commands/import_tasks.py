@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from tqdm import tqdm
 
 from hackathon.commands import edition_or_error
 from tasks.importing import ImportRejected, import_tasks
@@ -29,12 +30,49 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}
             ) from None
+        bar = ProgressBar(self.stderr)
         try:
-            with stream:
-                report = import_tasks(stream, path.name, edition, dry_run=dry_run)
+            with stream, bar:
+                report = import_tasks(
+                    stream, path.name, edition, dry_run=dry_run, progress=bar.update
+                )
         except ImportRejected as rejection:
             for line in rejection.lines():
                 self.stderr.write(line)
             raise CommandError(str(rejection)) from None
         for line in report.summary_lines():
             self.stdout.write(line)
+
+
+class ProgressBar:
+    """A progress bar per pass of the import (tqdm) on a terminal; nothing when the output is a
+    file or a pipe, so that logs and scripts read only the summary."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.shown = stream.isatty()
+        self.bar = None
+        self.phase = None
+
+    def update(self, phase, done, total):
+        if not self.shown:
+            return
+        if phase != self.phase:
+            self.close()
+            self.phase = phase
+            label = _("Checking") if phase == "checking" else _("Writing")
+            self.bar = tqdm(
+                total=total, desc=label, unit=_("rows"), file=self.stream._out, leave=True
+            )
+        self.bar.update(done - self.bar.n)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
