@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from tasks.choices import TaskProgress
 from tasks.forms import ContributionFormSet, WorkInlineForm, WorkInlineFormSet
-from tasks.models import Contribution, Direction, Task, Work, task_order
+from tasks.models import Contribution, Direction, ImportJob, Task, Work, task_order
 from tracks.models import Track
 
 CONTRIBUTIONS_WITH_PEOPLE = Prefetch(
@@ -271,3 +271,39 @@ class WorkAdmin(admin.ModelAdmin):
     @admin.display(description=_("contributors"))
     def contributor_logins(self, work):
         return "; ".join(c.participant.login for c in work.contributions.all())
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The background imports an organizer started (large files from an edition's import page):
+    where to find one again after leaving its page. Jobs are made by uploads, never by hand."""
+
+    list_display = ["filename", "edition", "kind", "state", "created_at", "finished_at", "page"]
+    list_filter = ["state", "dry_run", "edition"]
+    list_select_related = ["edition"]
+    date_hierarchy = "created_at"
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may import: the page of a job is its organizer's (hackathon/admin.py).
+        return request.user.has_perms(["tasks.add_task", "tasks.change_work"])
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(created_by=request.user)
+
+    @admin.display(description=_("kind"), ordering="dry_run")
+    def kind(self, job):
+        return _("preview") if job.dry_run else _("import")
+
+    @admin.display(description=_("page"))
+    def page(self, job):
+        url = reverse("admin:hackathon_edition_import_job", args=[job.edition_id, job.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Open"))

@@ -246,6 +246,7 @@ def test_organizer_sees_every_app_on_the_admin_index(organizer_client):
         ("tasks", "Direction"),
         ("tasks", "Task"),
         ("tasks", "Work"),
+        ("tasks", "ImportJob"),
         ("participants", "Participant"),
         ("participants", "Certificate"),
         ("results", "Objection"),

@@ -176,3 +176,18 @@ def test_a_job_is_only_its_organizers_and_its_editions(organizer_client, edition
     )
     assert organizer_client.post(import_url(edition), {"job": "１２"}).status_code == 404
     assert ImportJob.objects.count() == 1
+
+
+def test_an_organizer_finds_their_jobs_again_in_the_admin(organizer_client, edition):
+    upload(organizer_client, edition)
+    job = ImportJob.objects.get()
+    other = UserFactory(is_staff=True, is_superuser=True)
+    ImportJob.objects.create(
+        edition=edition, created_by=other, filename="theirs.csv", staged="x", language="en"
+    )
+
+    page = organizer_client.get(reverse("admin:tasks_importjob_changelist"))
+
+    assert [row.filename for row in page.context["cl"].result_list] == ["tasks.csv"]
+    assert f'<a href="{job_url(edition, job)}">Open</a>' in page.content.decode()
+    assert organizer_client.get(reverse("admin:tasks_importjob_add")).status_code == 403
