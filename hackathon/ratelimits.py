@@ -67,7 +67,9 @@ def rate_limited(group):
                     request, group=group, key="ip", rate=_rate(setting), increment=True
                 )
                 if usage is not None and usage["should_limit"]:
-                    return too_many(getattr(settings, setting), max(usage["time_left"], 1))
+                    # The window's last second counts in it: the next one starts a second later.
+                    seconds = max(usage["time_left"], 0) + 1
+                    return too_many(getattr(settings, setting), seconds)
             return view(request, *args, **kwargs)
 
         return wrapped
