@@ -142,7 +142,7 @@ def tables(draw):
     return heading + "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n~~x~~\n"]))
 
 
-@hypothesis_settings(FUZZ, max_examples=80)
+@hypothesis_settings(FUZZ, max_examples=60)
 @given(data=st.binary(max_size=300))
 def test_fuzz_markdown_bytes_give_a_report_or_errors(edition, data):
     import_or_rejection(edition, data)
@@ -154,7 +154,7 @@ def test_fuzz_markdown_text_gives_a_report_or_errors(edition, text):
     import_or_rejection(edition, text.encode("utf-8", errors="surrogatepass"))
 
 
-@hypothesis_settings(FUZZ, max_examples=80)
+@hypothesis_settings(FUZZ, max_examples=60)
 @given(text=tables(), track=st.sampled_from(["individual", "camp", "fundable", "其他"]))
 def test_fuzz_markdown_tables_give_a_report_or_errors(edition, text, track):
     import_or_rejection(edition, text.encode(), track)

@@ -420,8 +420,8 @@ def test_encoding_is_detected_in_chunks_with_flat_memory(tmp_path):
     row = ",".join(SIMPLIFIED[0]) + "\n"
     with path.open("w", encoding="gb18030") as file:
         file.write(",".join(HEADER) + "\n")
-        file.writelines([row * 1000] * 700)  # 40 MB
-    assert path.stat().st_size > 40_000_000
+        file.writelines([row * 1000] * 400)  # 24 MB
+    assert path.stat().st_size > 20_000_000
 
     tracemalloc.start()
     try:
@@ -432,7 +432,7 @@ def test_encoding_is_detected_in_chunks_with_flat_memory(tmp_path):
         tracemalloc.stop()
 
     assert encoding == "gb18030"
-    assert peak < 16_000_000
+    assert peak < 12_000_000  # about 1 MB read, 4 MB decoded, 1 MB sampled
 
 
 # Fuzzing: any bytes give a report or a list of errors, and a rejection changes nothing ----------
@@ -469,7 +469,7 @@ csv_rows = st.lists(st.lists(cell_text, min_size=0, max_size=8), min_size=0, max
 )
 
 
-@hypothesis_settings(FUZZ, max_examples=120)
+@hypothesis_settings(FUZZ, max_examples=100)
 @given(
     data=st.one_of(
         st.binary(max_size=300),
@@ -532,7 +532,7 @@ with (
 STORED_WORKBOOK = STORED_WORKBOOK.getvalue()
 
 
-@hypothesis_settings(FUZZ, max_examples=80)
+@hypothesis_settings(FUZZ, max_examples=60)
 @given(
     base=st.sampled_from([VALID_WORKBOOK, STORED_WORKBOOK]),
     changes=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=6),
