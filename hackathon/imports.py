@@ -41,7 +41,9 @@ from tasks.models import ImportJob
 
 logger = logging.getLogger(__name__)
 
-MAX_SIZE = 10 * 1024 * 1024
+# Files above IMPORT_INLINE_MAX_BYTES import in the background, so the page may take large ones:
+# 50 MB is about 200,000 rows of CSV.
+MAX_SIZE = 50 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx", ".md")
 TRACKING_ISSUE = ".md"  # a GitHub tracking issue's Markdown (github_sync/issue_table.py)
 FOLDER = "imports"
@@ -71,10 +73,14 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "A CSV file in UTF-8 (with or without BOM) or GB18030, or an .xlsx workbook (its "
-            "first sheet), of at most 10 MB; the first row names the columns. Required columns: "
-            "%(required)s. Optional columns: %(optional)s. Or the Markdown of a GitHub tracking "
-            "issue (.md), with its task table."
-        ) % {"required": ", ".join(REQUIRED_COLUMNS), "optional": ", ".join(OPTIONAL_COLUMNS)}
+            "first sheet), of at most %(size)d MB; the first row names the columns. Required "
+            "columns: %(required)s. Optional columns: %(optional)s. Or the Markdown of a GitHub "
+            "tracking issue (.md), with its task table."
+        ) % {
+            "size": MAX_SIZE // (1024 * 1024),
+            "required": ", ".join(REQUIRED_COLUMNS),
+            "optional": ", ".join(OPTIONAL_COLUMNS),
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -86,7 +92,7 @@ class ImportForm(forms.Form):
             )
         if upload.size > MAX_SIZE:
             raise forms.ValidationError(
-                _("The file is larger than 10 MB."),
+                _("The file is larger than %(size)d MB.") % {"size": MAX_SIZE // (1024 * 1024)},
                 code="size",
             )
         return upload

@@ -368,12 +368,12 @@ def test_other_extensions_are_a_form_error(organizer_client, edition, media, nam
     assert staged_files(media) == []
 
 
-def test_a_file_over_10_mb_is_a_form_error(organizer_client, edition, media):
+def test_a_file_over_50_mb_is_a_form_error(organizer_client, edition, media):
     data = GOOD + b"#" * (MAX_SIZE + 1 - len(GOOD))
 
     response = upload(organizer_client, edition, data)
 
-    assert response.context["form"].errors == {"file": ["The file is larger than 10 MB."]}
+    assert response.context["form"].errors == {"file": ["The file is larger than 50 MB."]}
     assert staged_files(media) == []
 
 
