@@ -78,6 +78,8 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+# The API's unknown addresses answer JSON like its other errors (hackathon/views.py).
+handler404 = "hackathon.views.not_found"
 if apps.is_installed("bench"):
     urlpatterns.append(path("bench/", include("bench.urls")))
 # The demo (DEBUG on) serves the uploads that pages show, so avatars and banners are not broken

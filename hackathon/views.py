@@ -1,4 +1,7 @@
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.caching import public_response
@@ -30,3 +33,11 @@ def edition_detail(request, slug):
             "board": summary.board,
         },
     )
+
+
+def not_found(request, exception):
+    """The 404 of an address that no view answers: JSON under /api/, like the API's other
+    errors; the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)

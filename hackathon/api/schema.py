@@ -44,10 +44,20 @@ def _json(schema):
     return {"application/json": {"schema": schema}}
 
 
+# What the URL converters let through (an edition's slug, any other text without a slash).
+PATH_PATTERNS = {"slug": "^[-a-zA-Z0-9_]+$"}
+ANY_SEGMENT = "^[^/]+$"
+
+
 def document_errors(result, generator, request, public):
-    """Every operation's 400, 404 and 429 responses with their bodies (see the module's text)."""
+    """Every operation's 400, 404 and 429 responses with their bodies (see the module's text),
+    and the pattern of each path parameter."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["schema"].get("type") == "string":
+                    pattern = PATH_PATTERNS.get(parameter["name"], ANY_SEGMENT)
+                    parameter["schema"].setdefault("pattern", pattern)
             responses = operation.setdefault("responses", {})
             places = {parameter["in"] for parameter in operation.get("parameters", [])}
             if "query" in places:
