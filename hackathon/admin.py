@@ -20,7 +20,7 @@ from results.versions import PublishRefused, publish
 from tasks.importing import KIND_LABELS, ImportRejected
 from tasks.models import ImportJob
 from tasks.stats import edition_figures, editions_figures
-from tracks.admin import TrackInline
+from tracks.admin import AnnouncedFigureInline, TrackInline
 
 
 def set_public(editions, public):
@@ -88,7 +88,7 @@ class EditionAdmin(admin.ModelAdmin):
         (_("Honour"), {"fields": ["honour_name", "honour_name_en", "honour_count"]}),
         (_("Publication"), {"fields": ["is_public", "figures", "created_at", "updated_at"]}),
     ]
-    inlines = [TrackInline]
+    inlines = [TrackInline, AnnouncedFigureInline]
     actions = [
         "make_public",
         "make_draft",

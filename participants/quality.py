@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from participants.payouts import ORGANIZERS, payouts_for
-from tasks.choices import WorkStatus
+from tasks.choices import TaskProgress, WorkStatus
 from tasks.models import Task, Work, task_order
+from tasks.stats import edition_figures, track_figures
 from tracks.choices import TrackKind
-from tracks.models import Track
+from tracks.models import Figure, Track
 
 # Findings listed per check at most; the count is always complete.
 MAX_ROWS = 200
@@ -100,6 +102,7 @@ def report(edition) -> list[Finding]:
         _above_cap(edition),
         _shared_tracking_issues(edition),
         _tasks_without_stars(edition),
+        _announced_figures(edition),
     ]
     return sorted(findings, key=lambda finding: finding.count == 0)
 
@@ -165,4 +168,62 @@ def _tasks_without_stars(edition):
         _("Completed tasks with neither stars nor a reward (their reward is unknown)"),
         items,
         tasks.count(),
+    )
+
+
+# The admin list that shows the rows behind each figure, filtered to the edition or the track.
+FIGURE_ROWS = {
+    Figure.TASKS_PUBLISHED: ("admin:tasks_task_changelist", {"withdrawn__exact": "0"}),
+    Figure.TASKS_SUBMITTED: ("admin:tasks_task_changelist", {"withdrawn__exact": "0"}),
+    Figure.TASKS_COMPLETED: (
+        "admin:tasks_task_changelist",
+        {"withdrawn__exact": "0", "progress": str(TaskProgress.COMPLETED.value)},
+    ),
+    Figure.PARTICIPANTS: ("admin:tasks_work_changelist", {"task__withdrawn__exact": "0"}),
+    Figure.DEVELOPERS_COMPLETED: (
+        "admin:tasks_work_changelist",
+        {"task__withdrawn__exact": "0", "status__exact": WorkStatus.COMPLETED.value},
+    ),
+}
+
+
+def _rows_url(figure, edition, track):
+    name, query = FIGURE_ROWS[figure]
+    prefix = "track__" if name == "admin:tasks_task_changelist" else "task__track__"
+    scope = (
+        {f"{prefix}id__exact": track.pk} if track else {f"{prefix}edition__id__exact": edition.pk}
+    )
+    return f"{reverse(name)}?{urlencode({**scope, **query})}"
+
+
+def _announced_figures(edition):
+    """The figures the organizers will announce (the edition's announced figures) that differ
+    from those computed from the data, each linked to the admin list of the rows behind it."""
+    announced = list(edition.announced_figures.select_related("track"))
+    if not announced:
+        return Finding("announced_figures", _("Figures that differ from what the post will say"))
+    edition_computed = edition_figures(edition)
+    computed_by_track = track_figures(edition)
+    items = []
+    for figure in announced:
+        computed = getattr(
+            computed_by_track[figure.track_id] if figure.track else edition_computed, figure.figure
+        )
+        if computed == figure.value:
+            continue
+        scope = figure.track.local_name if figure.track else edition.local_name
+        label = _(
+            "%(scope)s, %(figure)s: the post will say %(announced)d, the data gives %(computed)d"
+        ) % {
+            "scope": scope,
+            "figure": figure.get_figure_display(),
+            "announced": figure.value,
+            "computed": computed,
+        }
+        items.append(Item(label, _rows_url(figure.figure, edition, figure.track)))
+    return Finding(
+        "announced_figures",
+        _("Figures that differ from what the post will say"),
+        items,
+        len(items),
     )

@@ -128,6 +128,11 @@ class TaskAdmin(admin.ModelAdmin):
         "batch",
     ]
     list_select_related = ["track__edition", "direction"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # One track's tasks: the data-quality report links to them (participants/quality.py).
+        return lookup == "track__id__exact" or super().lookup_allowed(lookup, value, request)
+
     search_fields = [
         "code",
         "title",
@@ -228,6 +233,13 @@ class WorkAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["task"]
     list_filter = ["status", "grade", "task__track__kind", "task__track__edition"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # One track's work: the data-quality report links to it (participants/quality.py).
+        return lookup in ("task__track__id__exact", "task__withdrawn__exact") or (
+            super().lookup_allowed(lookup, value, request)
+        )
+
     list_select_related = ["task__track__edition"]
     search_fields = [
         "team",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Task
 from tracks.choices import TrackKind
-from tracks.models import Milestone, Track
+from tracks.models import AnnouncedFigure, Milestone, Track
 
 
 class TrackForm(forms.ModelForm):
@@ -64,6 +64,28 @@ class TrackInline(admin.TabularInline):
     def get_extra(self, request, obj=None, **kwargs):
         # A new edition usually has the three standard tracks.
         return 0 if obj else 3
+
+
+class AnnouncedFigureInline(admin.TabularInline):
+    """What the results post will say, on the edition's page: the data-quality report compares
+    each figure with the one computed from the data."""
+
+    model = AnnouncedFigure
+    fields = ["track", "figure", "value"]
+    extra = 0
+    verbose_name_plural = _("Announced figures (what the results post will say)")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.edition = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "track":
+            edition = getattr(self, "edition", None)
+            kwargs["queryset"] = (
+                Track.objects.filter(edition=edition) if edition else Track.objects.none()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MilestoneInline(admin.TabularInline):

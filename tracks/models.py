@@ -1,5 +1,6 @@
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -119,3 +120,61 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title or f"{self.get_kind_display()} {self.held_on}"
+
+
+class Figure(models.TextChoices):
+    """The figures of an edition or a track (tasks/stats.py), as a results post states them."""
+
+    TASKS_PUBLISHED = "tasks_published", _("tasks published")
+    TASKS_SUBMITTED = "tasks_submitted", _("tasks with a submission")
+    TASKS_COMPLETED = "tasks_completed", _("tasks completed")
+    PARTICIPANTS = "participants", _("participants")
+    DEVELOPERS_COMPLETED = "developers_completed", _("developers who completed tasks")
+
+
+class AnnouncedFigure(models.Model):
+    """A figure as the organizers' results post will state it (58 tasks published, 37
+    developers…), for the data-quality report to compare with the figure computed from the data
+    (participants/quality.py): the edition's, or a track's."""
+
+    edition = models.ForeignKey(
+        "hackathon.Edition",
+        on_delete=models.CASCADE,
+        related_name="announced_figures",
+        verbose_name=_("edition"),
+    )
+    track = models.ForeignKey(
+        Track,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="announced_figures",
+        verbose_name=_("track"),
+        help_text=_("Empty for the edition's own figure (a person in two tracks counts once)."),
+    )
+    figure = models.CharField(_("figure"), max_length=30, choices=Figure)
+    value = models.PositiveIntegerField(_("announced value"))
+
+    class Meta:
+        verbose_name = _("announced figure")
+        verbose_name_plural = _("announced figures")
+        # The edition's own figures first, then each track's.
+        ordering = [F("track__order").asc(nulls_first=True), "track__pk", "figure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "track", "figure"], name="announced_figure_once_per_track"
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "figure"],
+                condition=Q(track__isnull=True),
+                name="announced_figure_once_per_edition",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_figure_display()}: {self.value}"
+
+    def clean(self):
+        super().clean()
+        if self.track_id and self.edition_id and self.track.edition_id != self.edition_id:
+            raise ValidationError({"track": _("This track belongs to another edition.")})
