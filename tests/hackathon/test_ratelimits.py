@@ -6,8 +6,10 @@ whole-response cache answers, and 304s, are not counted; HEAD is counted like GE
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
+from hackathon.settings import envrate
 from tests.factories import EditionFactory, TrackFactory, WorkFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +139,17 @@ def test_organizers_are_not_limited(organizer, edition, rates):
 
 def test_the_default_rates_are_stated_in_the_settings(settings):
     assert (settings.EXPORTS_PER_ADDRESS, settings.API_LISTS_PER_ADDRESS) == ("20/m", "60/m")
+
+
+@pytest.mark.parametrize("value", ["20", "20/minute", "x/m", "20/m; 1/s", "-1/m"])
+def test_a_rate_the_settings_cannot_read_refuses_to_start(monkeypatch, value):
+    monkeypatch.setenv("EXPORTS_PER_ADDRESS", value)
+
+    with pytest.raises(ImproperlyConfigured, match="EXPORTS_PER_ADDRESS must be a rate"):
+        envrate("EXPORTS_PER_ADDRESS", "20/m")
+
+
+def test_a_rate_from_the_environment_is_read(monkeypatch):
+    monkeypatch.setenv("EXPORTS_PER_ADDRESS", " 5/10m ")
+
+    assert envrate("EXPORTS_PER_ADDRESS", "20/m") == "5/10m"
