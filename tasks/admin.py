@@ -145,7 +145,18 @@ class TaskAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["track", "batch", "code", "title", "direction", "stars", "stars_up_to"]},
+            {
+                "fields": [
+                    "track",
+                    "batch",
+                    "code",
+                    "title",
+                    "direction",
+                    "stars",
+                    "stars_up_to",
+                    "open_call",
+                ]
+            },
         ),
         (_("Details"), {"fields": ["issue_url", "mentors", "description"]}),
         (_("Withdrawal"), {"fields": ["withdrawn"]}),

@@ -154,12 +154,27 @@ class Task(models.Model):
         default=False,
         help_text=_("A withdrawn task leaves every figure, leaderboard and certificate."),
     )
+    open_call = models.BooleanField(
+        _("open call"),
+        default=False,
+        help_text=_(
+            "One published call with many accepted entries (a case collection): each completed "
+            "piece of work is an accepted entry and counts in the figures as a task published "
+            "and completed, as the results post counts them."
+        ),
+    )
     progress = models.PositiveSmallIntegerField(
         _("progress"),
         choices=TaskProgress.choices,
         default=TaskProgress.OPEN,
         editable=False,
         help_text=_("How far its furthest piece of work got; kept by tasks/tally.py."),
+    )
+    accepted = models.PositiveIntegerField(
+        _("completed pieces of work"),
+        default=0,
+        editable=False,
+        help_text=_("An open call's accepted entries; kept by tasks/tally.py."),
     )
 
     objects = TaskQuerySet.as_manager()
@@ -193,11 +208,12 @@ class Task(models.Model):
     def save(self, *args, **kwargs):
         self.position = code_position(self.code)
         if not self._state.adding and kwargs.get("update_fields") is None:
-            # progress is the writer's (tasks/tally.py): a save never writes back a stale copy.
+            # progress and accepted are the writer's (tasks/tally.py): a save never writes back
+            # a stale copy.
             kwargs["update_fields"] = [
                 field.attname
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "progress"
+                if not field.primary_key and field.name not in ("progress", "accepted")
             ]
         super().save(*args, **kwargs)
 

@@ -28,7 +28,16 @@ from tracks.models import Milestone, Track
 REMEMBERED = {
     Edition: ["yuan_per_star", "is_public"],
     Track: ["edition_id", "kind"],
-    Task: ["track__edition_id", "track_id", "direction_id", "stars", "withdrawn", "progress"],
+    Task: [
+        "track__edition_id",
+        "track_id",
+        "direction_id",
+        "stars",
+        "withdrawn",
+        "open_call",
+        "progress",
+        "accepted",
+    ],
     Work: [
         "task__track__edition_id",
         "task_id",
@@ -113,12 +122,20 @@ def _contributors(**filters):
 @receiver(post_save, sender=Task)
 def task_saved(sender, instance, created, **kwargs):
     before = _before(instance)
-    progress = before.get("progress", TaskProgress.OPEN)  # a save never changes it
+    # A save never changes progress and accepted entries (tasks/tally.py keeps them).
+    progress = before.get("progress", TaskProgress.OPEN)
+    accepted = before.get("accepted", 0)
     tally.task_moved(
-        (before["track_id"], before["direction_id"], before["withdrawn"], progress)
+        (
+            before["track_id"],
+            before["direction_id"],
+            before["withdrawn"],
+            progress,
+            accepted if before["open_call"] else None,
+        )
         if before
         else None,
-        (instance.track_id, instance.direction_id, instance.withdrawn, progress),
+        tally.state(instance, progress, accepted),
         kwargs.get("using", "default"),
     )
     people = ()
@@ -134,9 +151,7 @@ def task_saved(sender, instance, created, **kwargs):
 def task_deleted(sender, instance, **kwargs):
     # A task with work cannot be deleted: it was open.
     tally.task_moved(
-        (instance.track_id, instance.direction_id, instance.withdrawn, TaskProgress.OPEN),
-        None,
-        kwargs.get("using", "default"),
+        tally.state(instance, TaskProgress.OPEN, 0), None, kwargs.get("using", "default")
     )
     _changed(Edition.objects.filter(tracks=instance.track_id))
 

@@ -3,13 +3,15 @@ tasks are published, submitted and completed (TaskTally).
 
 A task counts in its (track, direction) tally as published unless withdrawn; as submitted when its
 furthest piece of work got past "claimed" (rejected included); as completed when a piece of work
-is completed. When a task or its work changes, ``task_moved`` takes the task out of the tally it
-counted in and puts it in the one it counts in now: a few rows, whatever the size of the edition.
-Bulk writers (the import) call ``recount_edition`` once. ``recount_all`` is the repair.
+is completed. An open call (one call, many accepted entries) counts once per accepted entry, in
+each of the three, and once as published (and submitted) while it has none. When a task or its
+work changes, ``task_moved`` takes the task out of the tally it counted in and puts it in the one
+it counts in now: a few rows, whatever the size of the edition. Bulk writers (the import) call
+``recount_edition`` once. ``recount_all`` is the repair.
 """
 
 from django.db import router
-from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from tasks.choices import SUBMITTED_STATUSES, TaskProgress, WorkStatus
@@ -24,21 +26,34 @@ FURTHEST = Max(
 )
 
 
-def counts(withdrawn, progress):
-    """(published, submitted, completed) that a task adds to its tally."""
+def counts(withdrawn, progress, entries=None):
+    """(published, submitted, completed) that a task adds to its tally.
+
+    ``entries`` is an open call's number of accepted entries (None for other tasks): each counts
+    as a task published and completed, and a call without any as one task, as results posts
+    count them."""
     if withdrawn:
         return (0, 0, 0)
-    return (1, int(progress >= TaskProgress.SUBMITTED), int(progress == TaskProgress.COMPLETED))
+    submitted = progress >= TaskProgress.SUBMITTED
+    if entries is None:
+        return (1, int(submitted), int(progress == TaskProgress.COMPLETED))
+    weight = max(1, entries)
+    return (weight, weight if submitted else 0, entries)
+
+
+ACCEPTED = Count("pk", filter=Q(status=WorkStatus.COMPLETED))
 
 
 def progress_of(task_id, using=None):
-    """How far the task's furthest piece of work got (one query)."""
-    furthest = (
+    """How far the task's furthest piece of work got, and how many of its pieces of work are
+    completed (one query)."""
+    found = (
         Work.objects.using(using or router.db_for_read(Work))
         .filter(task=task_id)
-        .aggregate(furthest=FURTHEST)["furthest"]
+        .aggregate(furthest=FURTHEST, accepted=ACCEPTED)
     )
-    return TaskProgress.OPEN if furthest is None else furthest
+    furthest = found["furthest"]
+    return (TaskProgress.OPEN if furthest is None else furthest), found["accepted"]
 
 
 def _add(using, cell, published, submitted, completed):
@@ -61,35 +76,41 @@ def _add(using, cell, published, submitted, completed):
 
 def task_moved(before, after, using="default"):
     """Move a task's counts from the tally of its state ``before`` to that of ``after``; each
-    state is (track id, direction id, withdrawn, progress), or None when it did not or does not
-    exist."""
+    state is (track id, direction id, withdrawn, progress, an open call's accepted entries or
+    None), or None when it did not or does not exist."""
     deltas = {}
     for state, sign in ((before, -1), (after, 1)):
         if state is None:
             continue
-        track_id, direction_id, withdrawn, progress = state
+        track_id, direction_id, withdrawn, progress, entries = state
         cell = deltas.setdefault((track_id, direction_id), [0, 0, 0])
-        for i, value in enumerate(counts(withdrawn, progress)):
+        for i, value in enumerate(counts(withdrawn, progress, entries)):
             cell[i] += sign * value
     for cell, delta in sorted(deltas.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
         if any(delta):
             _add(using, cell, *delta)
 
 
-def state(task):
-    return (task.track_id, task.direction_id, task.withdrawn, task.progress)
+def state(task, progress=None, accepted=None):
+    """A task's state for task_moved, with its progress and accepted entries as recorded or as
+    given."""
+    progress = task.progress if progress is None else progress
+    accepted = task.accepted if accepted is None else accepted
+    entries = accepted if task.open_call else None
+    return (task.track_id, task.direction_id, task.withdrawn, progress, entries)
 
 
 def refresh_progress(task_id, using="default"):
-    """Recompute a task's progress from its work; move its counts when it changed."""
+    """Recompute a task's progress and accepted entries from its work; move its counts when
+    they changed."""
     task = Task.objects.using(using).filter(pk=task_id).first()
     if task is None:
         return
-    progress = progress_of(task_id, using)
-    if progress != task.progress:
+    progress, accepted = progress_of(task_id, using)
+    if (progress, accepted) != (task.progress, task.accepted):
         before = state(task)
-        Task.objects.using(using).filter(pk=task_id).update(progress=progress)
-        task.progress = progress
+        Task.objects.using(using).filter(pk=task_id).update(progress=progress, accepted=accepted)
+        task.progress, task.accepted = progress, accepted
         task_moved(before, state(task), using)
 
 
@@ -102,18 +123,43 @@ def _recount(tasks, using):
         .annotate(furthest=FURTHEST)
         .values("furthest")
     )
-    tasks.using(using).update(progress=Coalesce(Subquery(furthest), Value(TaskProgress.OPEN)))
+    accepted = (
+        Work.objects.filter(task=OuterRef("pk"), status=WorkStatus.COMPLETED)
+        .order_by()
+        .values("task")
+        .annotate(accepted=Count("pk"))
+        .values("accepted")
+    )
+    tasks.using(using).update(
+        progress=Coalesce(Subquery(furthest), Value(TaskProgress.OPEN)),
+        accepted=Coalesce(Subquery(accepted), Value(0)),
+    )
     track_ids = set(tasks.using(using).values_list("track_id", flat=True).distinct())
     TaskTally.objects.using(using).filter(track_id__in=track_ids).delete()
+    # counts() in SQL: a task counts once, an open call once per accepted entry (at least once).
+    published = Q(withdrawn=False)
+    weight = Case(When(open_call=True, accepted__gt=1, then=F("accepted")), default=Value(1))
     rows = (
         Task.objects.using(using)
         .filter(track_id__in=track_ids)
         .order_by()
         .values("track_id", "direction_id")
         .annotate(
-            published=Count("pk", filter=Q(withdrawn=False)),
-            submitted=Count("pk", filter=Q(withdrawn=False, progress__gte=TaskProgress.SUBMITTED)),
-            completed=Count("pk", filter=Q(withdrawn=False, progress=TaskProgress.COMPLETED)),
+            published=Coalesce(Sum(weight, filter=published), 0),
+            submitted=Coalesce(
+                Sum(weight, filter=published & Q(progress__gte=TaskProgress.SUBMITTED)), 0
+            ),
+            completed=Coalesce(
+                Sum(
+                    Case(
+                        When(open_call=True, then=F("accepted")),
+                        When(progress=TaskProgress.COMPLETED, then=Value(1)),
+                        default=Value(0),
+                    ),
+                    filter=published,
+                ),
+                0,
+            ),
         )
     )
     TaskTally.objects.using(using).bulk_create(TaskTally(**row) for row in rows)

@@ -6,34 +6,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hackathon', '0006_alter_edition_banner'),
-        ('tasks', '0006_fractional_and_awarded_stars_payers'),
+        ("hackathon", "0006_alter_edition_banner"),
+        ("tasks", "0006_fractional_and_awarded_stars_payers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='file name')),
-                ('staged', models.CharField(max_length=255, verbose_name='staged file')),
-                ('options', models.JSONField(blank=True, default=dict, verbose_name='options')),
-                ('language', models.CharField(max_length=15, verbose_name='language')),
-                ('dry_run', models.BooleanField(default=True, verbose_name='preview')),
-                ('state', models.CharField(choices=[('queued', 'Waiting for a worker'), ('running', 'Running'), ('done', 'Done'), ('rejected', 'Refused: the file has errors'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='state')),
-                ('outcome', models.JSONField(blank=True, default=dict, verbose_name='outcome')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='hackathon.edition', verbose_name='edition')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="file name")),
+                ("staged", models.CharField(max_length=255, verbose_name="staged file")),
+                ("options", models.JSONField(blank=True, default=dict, verbose_name="options")),
+                ("language", models.CharField(max_length=15, verbose_name="language")),
+                ("dry_run", models.BooleanField(default=True, verbose_name="preview")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting for a worker"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("rejected", "Refused: the file has errors"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("outcome", models.JSONField(blank=True, default=dict, verbose_name="outcome")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_jobs",
+                        to="hackathon.edition",
+                        verbose_name="edition",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import job',
-                'verbose_name_plural': 'import jobs',
-                'ordering': ['-created_at'],
+                "verbose_name": "import job",
+                "verbose_name_plural": "import jobs",
+                "ordering": ["-created_at"],
             },
         ),
     ]

@@ -97,9 +97,9 @@ def everything():
 
 
 def tallies():
-    """Every task's progress, and the task tallies that count something."""
+    """Every task's progress and accepted entries, and the task tallies that count something."""
     return (
-        sorted(Task.objects.values_list("pk", "progress")),
+        sorted(Task.objects.values_list("pk", "progress", "accepted")),
         sorted(
             TaskTally.objects.exclude(published=0, submitted=0, completed=0).values_list(
                 "track_id", "direction_id", "published", "submitted", "completed"
@@ -371,6 +371,7 @@ change = st.one_of(
     st.tuples(st.just("awarded"), st.integers(0, 20), st.sampled_from(AWARDED)),
     st.tuples(st.just("stars"), st.integers(0, 5), st.sampled_from(STARS)),
     st.tuples(st.just("withdraw"), st.integers(0, 5), st.booleans()),
+    st.tuples(st.just("open_call"), st.integers(0, 5), st.booleans()),
     st.tuples(st.just("move"), st.integers(0, 5), st.integers(0, 2)),
     st.tuples(st.just("leave"), st.integers(0, 20), st.sampled_from(LOGINS)),
     st.tuples(st.just("rename"), st.sampled_from(LOGINS), st.text("xyz", min_size=1, max_size=3)),
@@ -396,12 +397,14 @@ def apply(step, tracks):
         if kind == "day":
             work.submitted_on = None
         work.save()
-    elif kind in ("stars", "withdraw", "move"):
+    elif kind in ("stars", "withdraw", "open_call", "move"):
         task = tasks[target % len(tasks)]
         if kind == "stars":
             task.stars = value
         elif kind == "withdraw":
             task.withdrawn = value
+        elif kind == "open_call":
+            task.open_call = value
         else:
             task.track = tracks[value]
         task.save()

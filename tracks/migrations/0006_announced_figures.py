@@ -40,10 +40,9 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('hackathon', '0006_alter_edition_banner'),
-        ('tracks', '0005_github_fields'),
+        ("hackathon", "0006_alter_edition_banner"),
+        ("tracks", "0005_github_fields"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         # After the group is made with its first permissions (which sets them all).
@@ -52,19 +51,70 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AnnouncedFigure',
+            name="AnnouncedFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('figure', models.CharField(choices=[('tasks_published', 'tasks published'), ('tasks_submitted', 'tasks with a submission'), ('tasks_completed', 'tasks completed'), ('participants', 'participants'), ('developers_completed', 'developers who completed tasks')], max_length=30, verbose_name='figure')),
-                ('value', models.PositiveIntegerField(verbose_name='announced value')),
-                ('edition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='announced_figures', to='hackathon.edition', verbose_name='edition')),
-                ('track', models.ForeignKey(blank=True, help_text="Empty for the edition's own figure (a person in two tracks counts once).", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='announced_figures', to='tracks.track', verbose_name='track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "figure",
+                    models.CharField(
+                        choices=[
+                            ("tasks_published", "tasks published"),
+                            ("tasks_submitted", "tasks with a submission"),
+                            ("tasks_completed", "tasks completed"),
+                            ("participants", "participants"),
+                            ("developers_completed", "developers who completed tasks"),
+                        ],
+                        max_length=30,
+                        verbose_name="figure",
+                    ),
+                ),
+                ("value", models.PositiveIntegerField(verbose_name="announced value")),
+                (
+                    "edition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announced_figures",
+                        to="hackathon.edition",
+                        verbose_name="edition",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for the edition's own figure (a person in two tracks counts once).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announced_figures",
+                        to="tracks.track",
+                        verbose_name="track",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'announced figure',
-                'verbose_name_plural': 'announced figures',
-                'ordering': [models.OrderBy(models.F('track__order'), nulls_first=True), 'track__pk', 'figure'],
-                'constraints': [models.UniqueConstraint(fields=('edition', 'track', 'figure'), name='announced_figure_once_per_track'), models.UniqueConstraint(condition=models.Q(('track__isnull', True)), fields=('edition', 'figure'), name='announced_figure_once_per_edition')],
+                "verbose_name": "announced figure",
+                "verbose_name_plural": "announced figures",
+                "ordering": [
+                    models.OrderBy(models.F("track__order"), nulls_first=True),
+                    "track__pk",
+                    "figure",
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("edition", "track", "figure"),
+                        name="announced_figure_once_per_track",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("track__isnull", True)),
+                        fields=("edition", "figure"),
+                        name="announced_figure_once_per_edition",
+                    ),
+                ],
             },
         ),
         migrations.RunPython(grant, revoke),
