@@ -19,7 +19,7 @@ from hackathon.api.schema import TOO_MANY_REQUESTS
 from hackathon.caching import public_response
 from hackathon.params import MAX_VALUE_LENGTH, BadParameters, whole_number
 from hackathon.ratelimits import rate_limited
-from participants.certificates import certified_works, get_certificate_or_404
+from participants.certificates import certified_works, get_certificate_or_404, honour_of
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
 from participants.profile import ranked_profile
@@ -129,6 +129,11 @@ class CertifiedWorkSerializer(serializers.Serializer):
     reward = serializers.FloatField(allow_null=True, help_text="CNY; null when not known.")
 
 
+class CertificateHonourSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="As published, e.g. 飞桨开源之星.")
+    name_en = serializers.CharField(help_text="In English; empty when not set.")
+
+
 class CertificateSerializer(serializers.Serializer):
     serial = serializers.CharField()
     valid = serializers.BooleanField(help_text="False once the certificate is revoked.")
@@ -140,6 +145,10 @@ class CertificateSerializer(serializers.Serializer):
     edition = CertificateEditionSerializer()
     track = CertificateTrackSerializer()
     works = CertifiedWorkSerializer(many=True)
+    honour = CertificateHonourSerializer(
+        allow_null=True,
+        help_text="The edition's honour (飞桨开源之星) when the holder receives it, else null.",
+    )
     verification_url = serializers.URLField()
     png_url = serializers.URLField()
     pdf_url = serializers.URLField()
@@ -173,6 +182,9 @@ def certificate_detail(request, serial):
         "edition": edition,
         "track": track,
         "works": works,
+        "honour": {"name": edition.honour_name, "name_en": edition.honour_name_en}
+        if honour_of(certificate)
+        else None,
         "verification_url": verification_url(certificate),
         "png_url": settings.SITE_URL + reverse("certificate_png", args=[certificate.serial]),
         "pdf_url": settings.SITE_URL + reverse("certificate_pdf", args=[certificate.serial]),

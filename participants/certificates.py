@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from hackathon.access import visible_editions
 from hackathon.models import Edition
+from participants.leaderboard import edition_board
 from participants.models import Certificate
 from participants.scores import share_expression
 from tasks.models import Contribution, task_order
@@ -118,6 +119,16 @@ def issue_certificate(participant, track, issued_on=None):
     return certificate, True
 
 
+def honour_of(certificate):
+    """The edition's honour (飞桨开源之星) in the request's language when the certificate's holder
+    receives it; "" otherwise. ``certificate`` comes with its track__edition."""
+    edition = certificate.track.edition
+    if not edition.honour:
+        return ""
+    standing = edition_board(edition).standing_of(certificate.participant_id)
+    return edition.honour if standing is not None and edition.is_honoured(standing.rank) else ""
+
+
 def qualifies(participant, track):
     """Whether the person completed work on a published task of the track."""
     return (
@@ -199,10 +210,13 @@ def certified_works(certificates):
 
 def get_certificate_or_404(serial, user=None):
     """The certificate with this serial, with its person and edition, if the caller may see its
-    edition: a draft edition's certificates are a 404 to the public, like the edition."""
+    edition: a draft edition's certificates are a 404 to the public, like the edition.
+
+    Serials compare ignoring case (ph7-ind-0001 is PH7-IND-0001): they are written in capitals,
+    digits and dashes only, so the lookup reads the unique index with the serial in capitals."""
     return get_object_or_404(
         Certificate.objects.select_related("participant", "track__edition").filter(
             track__edition__in=visible_editions(user)
         ),
-        serial=serial,
+        serial=serial.upper(),
     )

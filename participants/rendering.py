@@ -264,11 +264,12 @@ def _revoked_stamp(page):
     page.paste("stamp", layer, xy, layer)
 
 
-def draw_certificate(certificate, works):
+def draw_certificate(certificate, works, honour=""):
     """The certificate drawn on a Page (the image and the box of everything on it).
 
     ``certificate`` comes with its participant and track__edition; ``works`` is its list of
-    CertifiedWork (participants.certificates.certified_works).
+    CertifiedWork (participants.certificates.certified_works); ``honour`` the edition's honour
+    when its holder receives it (participants.certificates.honour_of).
     """
     page = Page(Image.new("RGB", (WIDTH, HEIGHT), PAPER))
     _frame(page)
@@ -289,6 +290,9 @@ def draw_certificate(certificate, works):
     font, lines = fit(person.display_name, width, (64, 56, 48, 40, 34), 2, bold=True)
     y = page.centred("name", y + 6, lines, font)
     y = page.centred("login", y, [f"@{person.login}"], get_font(28), MUTED)
+    if honour:
+        font, lines = fit(f"★ {honour} ★", width, (34, 30, 26), 1, bold=True)
+        y = page.centred("honour", y + 8, lines, font, GOLD)
     font, lines = fit(after, width, (30, 27, 24), 2)
     y = page.centred("after", y + 14, lines, font)
 
@@ -322,16 +326,16 @@ def draw_certificate(certificate, works):
     return page
 
 
-def render_png(certificate, works):
+def render_png(certificate, works, honour=""):
     buffer = io.BytesIO()
-    draw_certificate(certificate, works).image.save(buffer, "PNG", optimize=True)
+    draw_certificate(certificate, works, honour).image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
-def render_pdf(certificate, works):
+def render_pdf(certificate, works, honour=""):
     """One A4 landscape page: the PNG's picture at RENDER_DPI."""
     buffer = io.BytesIO()
-    image = draw_certificate(certificate, works).image
+    image = draw_certificate(certificate, works, honour).image
     image.save(
         buffer, "PDF", resolution=RENDER_DPI, title=certificate.serial, producer="hackathon-results"
     )

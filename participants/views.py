@@ -7,7 +7,7 @@ from hackathon.access import get_edition_or_404, get_track_or_404, visible_editi
 from hackathon.caching import public_response
 from hackathon.models import Edition
 from hackathon.params import page_number
-from participants.certificates import certified_works, get_certificate_or_404
+from participants.certificates import certified_works, get_certificate_or_404, honour_of
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
@@ -92,9 +92,6 @@ def certificate_detail(request, serial):
     certificate = get_certificate_or_404(serial, request.user)
     works = certified_works([certificate])[certificate.pk]
     edition = certificate.track.edition
-    standing = (
-        edition_board(edition).standing_of(certificate.participant_id) if edition.honour else None
-    )
     return render(
         request,
         "participants/certificate_detail.html",
@@ -103,7 +100,7 @@ def certificate_detail(request, serial):
             "person": certificate.participant,
             "track": certificate.track,
             "edition": edition,
-            "honoured": standing is not None and edition.is_honoured(standing.rank),
+            "honour": honour_of(certificate),
             "works": works,
             "verification_url": verification_url(certificate),
         },
@@ -113,7 +110,8 @@ def certificate_detail(request, serial):
 def _rendered(request, serial, fmt, render_file, content_type):
     """The certificate's rendering (cached whole with the page's other responses)."""
     certificate = get_certificate_or_404(serial, request.user)
-    content = render_file(certificate, certified_works([certificate])[certificate.pk])
+    works = certified_works([certificate])[certificate.pk]
+    content = render_file(certificate, works, honour_of(certificate))
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{certificate.serial}.{fmt}"

@@ -136,6 +136,7 @@ def test_api_says_what_a_valid_certificate_says(client, edition):
                 "reward": 4000.0,
             },
         ],
+        "honour": None,
         "verification_url": "https://results.example/certificates/PH7-IND-0001/",
         "png_url": "https://results.example/certificates/PH7-IND-0001/certificate.png",
         "pdf_url": "https://results.example/certificates/PH7-IND-0001/certificate.pdf",
@@ -178,6 +179,23 @@ def test_api_says_a_revoked_certificate_is_revoked_and_why(client, edition):
 )
 def test_unknown_serials_are_404(client, edition, url):
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type"),
+    [
+        ("/certificates/ph7-ind-0001/", "text/html; charset=utf-8"),
+        ("/certificates/Ph7-Ind-0001/certificate.png", "image/png"),
+        ("/certificates/ph7-IND-0001/certificate.pdf", "application/pdf"),
+        ("/api/certificates/ph7-ind-0001/", "application/json"),
+    ],
+)
+def test_serials_are_found_whatever_their_case(client, edition, url, content_type):
+    response = client.get(url)
+
+    assert (response.status_code, response["Content-Type"]) == (200, content_type)
+    if content_type == "application/json":
+        assert response.json()["serial"] == "PH7-IND-0001"
 
 
 @pytest.mark.parametrize(
@@ -293,6 +311,7 @@ def test_openapi_schema_describes_the_certificate(client):
         "edition",
         "track",
         "works",
+        "honour",
         "verification_url",
         "png_url",
         "pdf_url",

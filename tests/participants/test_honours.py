@@ -1,6 +1,8 @@
 import pytest
+from django.utils import translation
 
-from participants.certificates import issue_certificates
+from participants import rendering
+from participants.certificates import honour_of, issue_certificates
 from participants.models import Certificate
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 from tracks.choices import TrackKind
@@ -77,3 +79,24 @@ def test_certificates_of_an_honoured_person_say_so(client, edition):
 
     assert f"★ {ENGLISH}" in page(client, f"/certificates/{honoured.serial}/")
     assert "★" not in page(client, f"/certificates/{other.serial}/")
+
+
+def test_the_certificate_picture_and_the_api_carry_the_honour(client, edition):
+    issue_certificates(edition)
+    honoured = Certificate.objects.select_related("track__edition", "participant").get(
+        participant__login="cy"
+    )
+    other = Certificate.objects.select_related("track__edition", "participant").get(
+        participant__login="ed", track__kind=TrackKind.INDIVIDUAL
+    )
+
+    with translation.override("zh-hans"):
+        drawn = rendering.draw_certificate(honoured, [], honour_of(honoured))
+        plain = rendering.draw_certificate(other, [], honour_of(other))
+    assert ("honour", "★ 飞桨开源之星 ★") in drawn.texts
+    assert [text for what, text in plain.texts if what == "honour"] == []
+    api = client.get(f"/api/certificates/{honoured.serial}/").json()
+    assert api["honour"] == {"name": "飞桨开源之星", "name_en": ENGLISH}
+    assert client.get(f"/api/certificates/{other.serial}/").json()["honour"] is None
+    png = client.get(f"/certificates/{honoured.serial}/certificate.png")
+    assert png["Content-Type"] == "image/png"
