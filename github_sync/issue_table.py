@@ -187,8 +187,9 @@ def task_rows(line, named, track, batch, direction):
     return rows
 
 
-def import_issue_table(text, edition, *, track, batch="", dry_run=False):
-    """Import a tracking issue's Markdown into ``edition``, as the CSV import does."""
+def import_issue_table(text, edition, *, track, batch="", dry_run=False, user=None, reason=""):
+    """Import a tracking issue's Markdown into ``edition``, as the CSV import does (``user`` and
+    ``reason`` go to the history of what it writes)."""
     if len(text) > MAX_MARKDOWN_LENGTH:
         message = _(
             "The Markdown has more than %(limit)s characters (it has %(length)s): a GitHub issue "
@@ -207,7 +208,14 @@ def import_issue_table(text, edition, *, track, batch="", dry_run=False):
         writer.writerow({**dict.fromkeys(COLUMNS, ""), **row})
         lines[number] = line
     try:
-        return import_tasks(out.getvalue().encode(), "issue.csv", edition, dry_run=dry_run)
+        return import_tasks(
+            out.getvalue().encode(),
+            "issue.csv",
+            edition,
+            dry_run=dry_run,
+            user=user,
+            reason=reason or _("import of the tracking issue of %(track)s") % {"track": track},
+        )
     except ImportRejected as rejection:
         errors = [RowError(lines.get(error.line, 0), error.message) for error in rejection.errors]
         raise ImportRejected(errors, count=rejection.count) from None

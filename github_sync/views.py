@@ -28,6 +28,7 @@ from github_sync.pulls import handle_pull_request
 from github_sync.tracking_issue import markdown
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
+from hackathon.history import change_reason
 
 # The largest delivery GitHub sends is 25 MB; the events handled here are far smaller.
 MAX_BODY = 5 * 1024 * 1024
@@ -66,14 +67,16 @@ def webhook(request):
             return JsonResponse(
                 {"delivery": delivery_id, "outcome": delivery.outcome, "replay": True}
             )
-        if event == "pull_request":
-            outcome = handle_pull_request(payload)
-        elif event == "issue_comment":
-            outcome = handle_issue_comment(payload)
-        elif event == "ping":
-            outcome = "pong"
-        else:
-            outcome = f"ignored: event {event}"
+        # Every change the delivery makes is on the record with it as its reason.
+        with change_reason(f"GitHub {event} webhook, delivery {delivery_id}"):
+            if event == "pull_request":
+                outcome = handle_pull_request(payload)
+            elif event == "issue_comment":
+                outcome = handle_issue_comment(payload)
+            elif event == "ping":
+                outcome = "pong"
+            else:
+                outcome = f"ignored: event {event}"
         delivery.outcome = outcome
         delivery.save(update_fields=["outcome"])
     return JsonResponse({"delivery": delivery_id, "outcome": outcome, "replay": False})

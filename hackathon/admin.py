@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hackathon import imports
+from hackathon.admin_history import RecordedAdmin
 from hackathon.exports import export_response
 from hackathon.models import Edition, ResultsState
 from participants.certificates import issue_certificates
@@ -48,7 +49,7 @@ class EditionChangeList(ChangeList):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(RecordedAdmin):
     list_display = [
         "number",
         "name",
@@ -99,6 +100,9 @@ class EditionAdmin(admin.ModelAdmin):
         "export_certificates_xlsx",
     ]
     change_form_template = "admin/hackathon/edition/change_form.html"
+
+    def edition_of(self, edition):
+        return edition
 
     def get_changelist(self, request, **kwargs):
         return EditionChangeList
@@ -240,7 +244,9 @@ class EditionAdmin(admin.ModelAdmin):
             job = imports.start_job(request, edition, upload.name, options, data=data)
             return redirect(job_url(edition, job))
         try:
-            report = imports.run_import(data, upload.name, edition, options, dry_run=True)
+            report = imports.run_import(
+                data, upload.name, edition, options, dry_run=True, user=request.user
+            )
         except ImportRejected as rejection:
             return self.import_page(request, edition, form=form, rejection=rejection)
         token = imports.stage(request, edition, upload.name, data, options)
@@ -254,7 +260,7 @@ class EditionAdmin(admin.ModelAdmin):
         filename, data, options = staged
         imports.discard(request, token)
         try:
-            report = imports.run_import(data, filename, edition, options)
+            report = imports.run_import(data, filename, edition, options, user=request.user)
         except ImportRejected as rejection:
             return self.import_page(
                 request, edition, form=imports.ImportForm(), rejection=rejection

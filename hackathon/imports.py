@@ -109,10 +109,13 @@ class ImportForm(forms.Form):
         return {"track": self.cleaned_data["track"], "batch": self.cleaned_data["batch"]}
 
 
-def run_import(data, filename: str, edition, options: dict, *, dry_run=False, progress=None):
+def run_import(
+    data, filename: str, edition, options: dict, *, dry_run=False, progress=None, user=None
+):
     """Import a staged or uploaded file (its bytes, or a seekable binary file): a tracking issue
     through its Markdown reader, any other through the CSV/XLSX import. Raises ImportRejected as
-    they do."""
+    they do. The history of what it writes names ``user`` and the file."""
+    reason = _("import of %(file)s in the admin") % {"file": filename}
     if extension(filename) == TRACKING_ISSUE:
         if not isinstance(data, bytes | bytearray):
             data = data.read()
@@ -122,9 +125,17 @@ def run_import(data, filename: str, edition, options: dict, *, dry_run=False, pr
             message = _("The file is not UTF-8 text: save the tracking issue as UTF-8.")
             raise ImportRejected([RowError(0, message)]) from None
         return import_issue_table(
-            text, edition, track=options["track"], batch=options["batch"], dry_run=dry_run
+            text,
+            edition,
+            track=options["track"],
+            batch=options["batch"],
+            dry_run=dry_run,
+            user=user,
+            reason=reason,
         )
-    return import_tasks(data, filename, edition, dry_run=dry_run, progress=progress)
+    return import_tasks(
+        data, filename, edition, dry_run=dry_run, progress=progress, user=user, reason=reason
+    )
 
 
 # Background imports -------------------------------------------------------------------------
@@ -204,6 +215,7 @@ def run_import_job(job_id: int):
                     job.options,
                     dry_run=job.dry_run,
                     progress=ProgressReporter(job.pk),
+                    user=job.created_by,
                 )
         except ImportRejected as rejection:
             job.state = ImportJob.State.REJECTED

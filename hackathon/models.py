@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hackathon import signals
 from hackathon.clock import clock_moved
@@ -149,6 +150,8 @@ class Edition(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = EditionQuerySet.as_manager()
+    # Every change on the record (who, when, before, after, why): django-simple-history.
+    history = HistoricalRecords(excluded_fields=["results_version", "updated_at"])
 
     class Meta:
         ordering = ["-number"]

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "hackathon",
     "tracks",
     "participants",
@@ -119,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Who made a change, for the history of the results (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "hackathon.urls"
@@ -272,6 +275,10 @@ CERTIFICATE_BOLD_FONT = os.environ.get(
 # Large imports post a whole spreadsheet through the admin.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The history of the results is a record: the admin shows it but offers no "revert to this".
+SIMPLE_HISTORY_REVERT_DISABLED = True
+# Reasons are sentences (an objection's outcome, an import's file), not 100-character labels.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # An admin upload larger than this (bytes; about 1,500 rows of CSV) is imported as a background
 # task with its progress shown, not within the request (hackathon/imports.py).
 IMPORT_INLINE_MAX_BYTES = envint("IMPORT_INLINE_MAX_BYTES", 256 * 1024)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hackathon.admin_history import ReasonForm, RecordedAdmin
 from participants.certificates import issue_certificate, qualifies, revoke_certificates
 from participants.models import Certificate, Participant
 from tasks.models import Contribution
@@ -31,7 +32,7 @@ class PFCCMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(RecordedAdmin):
     list_display = ["login", "name", "affiliation", "pfcc_member_since", "works_completed"]
     list_filter = [PFCCMemberFilter]
     search_fields = ["login", "name", "affiliation", "email"]
@@ -82,7 +83,7 @@ class CertificateStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CertificateForm(forms.ModelForm):
+class CertificateForm(ReasonForm):
     class Meta:
         model = Certificate
         fields = ["participant", "track", "issued_on", "revoked_at", "revocation_reason"]
@@ -107,7 +108,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(RecordedAdmin):
     form = CertificateForm
     list_display = ["serial", "participant", "edition", "track_name", "issued_on", "valid"]
     list_filter = ["track__edition", "track__kind", CertificateStateFilter]
@@ -174,7 +175,7 @@ class CertificateAdmin(admin.ModelAdmin):
         """Asks for the reason on a page of its own, then revokes the valid ones."""
         form = RevokeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            count = revoke_certificates(queryset, form.cleaned_data["reason"])
+            count = revoke_certificates(queryset, form.cleaned_data["reason"], user=request.user)
             self.message_user(
                 request,
                 ngettext("%d certificate revoked.", "%d certificates revoked.", count) % count,

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hackathon.access import visible_editions
+from hackathon.history import bulk_history
 from hackathon.models import Edition
 from participants.leaderboard import edition_board
 from participants.models import Certificate
@@ -139,9 +140,10 @@ def qualifies(participant, track):
 
 
 @transaction.atomic
-def revoke_certificates(certificates, reason, now=None):
+def revoke_certificates(certificates, reason, now=None, user=None):
     """Revoke the valid ones among ``certificates`` (a queryset) for ``reason``; returns how many.
-    A revoked certificate keeps its serial, and its page says it is revoked and why."""
+    A revoked certificate keeps its serial, and its page says it is revoked and why; its history
+    records the revocation, by ``user``, with the reason."""
     reason = reason.strip()
     if not reason:
         raise ValueError("A revocation needs a reason.")
@@ -149,9 +151,12 @@ def revoke_certificates(certificates, reason, now=None):
     editions = list(
         Edition.objects.filter(tracks__certificates__in=valid).values_list("pk", flat=True)
     )
-    count = Certificate.objects.filter(pk__in=list(valid.values_list("pk", flat=True))).update(
+    ids = list(valid.values_list("pk", flat=True))
+    count = Certificate.objects.filter(pk__in=ids).update(
         revoked_at=now or timezone.now(), revocation_reason=reason
     )
+    revoked = list(Certificate.objects.filter(pk__in=ids))
+    bulk_history(Certificate, revoked, update=True, user=user, reason=reason)
     Edition.objects.filter(pk__in=editions).results_changed()
     return count
 

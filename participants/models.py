@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hackathon.images import validate_image_pixels
 
@@ -63,6 +64,8 @@ class Participant(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ParticipantQuerySet.as_manager()
+    # Every change on the record: a login or name corrected, a PFCC membership.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = [Lower("login")]
@@ -119,6 +122,9 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revocation_reason = models.TextField(_("reason for revocation"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    # Issued, revoked: every change on the record.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["serial"]

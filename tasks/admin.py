@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hackathon.admin_history import RecordedAdmin
+from hackathon.history import change_reason
 from tasks.choices import TaskProgress
 from tasks.forms import ContributionFormSet, WorkInlineForm, WorkInlineFormSet
 from tasks.models import Contribution, Direction, ImportJob, Task, Work, task_order
@@ -106,7 +108,7 @@ class WorkInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(RecordedAdmin):
     list_display = [
         "code",
         "title",
@@ -164,6 +166,9 @@ class TaskAdmin(admin.ModelAdmin):
     inlines = [WorkInline]
     actions = ["withdraw", "restore"]
 
+    def edition_of(self, task):
+        return task.track.edition
+
     def get_queryset(self, request):
         # Subqueries rather than Count() over joins: searching logins joins pieces of work and
         # people, which would multiply the rows counted, and GROUP BY would leave the rows
@@ -175,7 +180,14 @@ class TaskAdmin(admin.ModelAdmin):
             .annotate(n=Count("pk"))
             .values("n")
         )
-        return super().get_queryset(request).annotate(work_count=Coalesce(Subquery(works), 0))
+        # The edition with the task: its change form asks whether its results are final. (A
+        # queryset that selects related rows makes the list ignore list_select_related.)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .annotate(work_count=Coalesce(Subquery(works), 0))
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "track":
@@ -198,7 +210,8 @@ class TaskAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Withdraw the selected tasks"), permissions=["change"])
     def withdraw(self, request, queryset):
-        updated = set_withdrawn(queryset, True)
+        with change_reason(_("withdrawn with the admin's action")):
+            updated = set_withdrawn(queryset, True)
         self.message_user(
             request,
             ngettext(
@@ -212,7 +225,8 @@ class TaskAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Restore the selected tasks"), permissions=["change"])
     def restore(self, request, queryset):
-        updated = set_withdrawn(queryset, False)
+        with change_reason(_("restored with the admin's action")):
+            updated = set_withdrawn(queryset, False)
         self.message_user(
             request,
             ngettext("%d task restored.", "%d tasks restored.", updated) % updated,
@@ -232,7 +246,7 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(RecordedAdmin):
     list_display = [
         "task",
         "edition",
@@ -280,8 +294,17 @@ class WorkAdmin(admin.ModelAdmin):
     readonly_fields = ["identity", "created_at", "updated_at"]
     inlines = [ContributionInline]
 
+    def edition_of(self, work):
+        return work.task.track.edition
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(CONTRIBUTIONS_WITH_PEOPLE)
+        # The edition with the work: its change form asks whether its results are final.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related)
+            .prefetch_related(CONTRIBUTIONS_WITH_PEOPLE)
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl.worksheet._reader import CELL_TAG, DATA_TAG, ROW_TAG, WorkSheetParser
 
+from hackathon.history import bulk_history
 from participants.models import Participant, parse_logins, validate_login
 from tasks import tally
 from tasks.choices import Grade, WorkStatus
@@ -322,7 +323,14 @@ class ImportReport:
 
 
 def import_tasks(
-    source: bytes | BinaryIO, filename: str, edition, *, dry_run=False, progress=None
+    source: bytes | BinaryIO,
+    filename: str,
+    edition,
+    *,
+    dry_run=False,
+    progress=None,
+    user=None,
+    reason="",
 ) -> ImportReport:
     """Import a CSV or .xlsx file of tasks and results into ``edition``; all or nothing.
 
@@ -331,7 +339,9 @@ def import_tasks(
     Raises ``ImportRejected`` with the problems of the file when any row is bad. A dry run does
     the whole import in a transaction that is rolled back, so that its counts are exact.
     ``progress(phase, done, total)``, when given, is told how far each pass is: ("checking",
-    rows read, None), then ("writing", rows written, rows in all).
+    rows read, None), then ("writing", rows written, rows in all). Every record the import
+    creates or changes has a history row naming ``user`` (who imported, when known) and
+    ``reason`` ("import of results.csv" by default).
     """
     progress = progress or (lambda phase, done, total: None)
     if isinstance(source, bytes | bytearray):
@@ -348,7 +358,12 @@ def import_tasks(
     )
     try:
         with transaction.atomic():
-            Writer(edition, check, report).run(table, progress)
+            writer = Writer(edition, check, report)
+            writer.history = {
+                "user": user,
+                "reason": reason or _("import of %(file)s") % {"file": filename},
+            }
+            writer.run(table, progress)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
@@ -1451,6 +1466,8 @@ class Writer:
         self.batches: set[tuple[int, str]] = set()  # (track id, batch) of the edition's tasks
         self.touched: set[int] = set()  # people whose scores the import changes
         self.everyone = False
+        # Who imports and why, for the history rows of what the import writes.
+        self.history = {"user": None, "reason": ""}
 
     def run(self, table: Table, progress=lambda phase, done, total: None):
         # Imports of one edition run one at a time: a second one waits here until the first
@@ -1530,6 +1547,9 @@ class Writer:
                 logins[login.lower()] = found[login.lower()]
                 self.report.people.created += 1
                 listed(self.report.new_people, login)
+            for person in batch:
+                person.pk = found[person.login.lower()]
+            bulk_history(Participant, batch, **self.history)
 
     def write_directions(self):
         """The directions the file names, by name; created when new."""
@@ -1640,9 +1660,9 @@ class Writer:
                 values["withdrawn"] = True
             if row.mentors:
                 mentors.setdefault(key, row.mentors)
-        fields = ["title", "direction", "stars", "stars_up_to", "issue_url", "withdrawn"]
         known = [self.task_id(key) for key in wanted if key in self.tasks]
-        existing = {task.pk: task for task in Task.objects.filter(pk__in=known).only(*fields)}
+        # Whole rows: their history rows copy every field.
+        existing = {task.pk: task for task in Task.objects.filter(pk__in=known)}
         changed_tasks: dict[tuple, list[Task]] = {}  # the changed fields → the tasks
         new = []
         for key, values in wanted.items():
@@ -1664,7 +1684,9 @@ class Writer:
                 changed_tasks.setdefault(tuple(sorted(changed)), []).append(task)
                 if not self.tasks[key] & TASK_CREATED:
                     self.tasks_updated.add(task.pk)
-        for task in Task.objects.bulk_create(new):
+        created = Task.objects.bulk_create(new)
+        bulk_history(Task, created, **self.history)
+        for task in created:
             if task.batch and (task.track_id, task.batch) not in self.batches:
                 self.batches.add((task.track_id, task.batch))
                 listed(self.report.new_batches, f"{task.track.name}: {task.batch}")
@@ -1673,6 +1695,7 @@ class Writer:
         # Only the fields that changed, so that nothing else is written back as it was read.
         for fields_changed, tasks in changed_tasks.items():
             Task.objects.bulk_update(tasks, fields_changed)
+            bulk_history(Task, tasks, update=True, **self.history)
         for key in wanted:
             self.tasks[key] |= TASK_SEEN
         self.bounds = {
@@ -1712,9 +1735,8 @@ class Writer:
         # All the works of the batch's tasks (a few each), so that one IN clause names them.
         existing = {
             (work.task_id, work.identity): work
-            for work in Work.objects.filter(task__in={task for task, identity in works}).only(
-                "task", "identity", "awarded_reason", *self.WORK_FIELDS
-            )
+            # Whole rows: their history rows copy every field.
+            for work in Work.objects.filter(task__in={task for task, identity in works})
             if (work.task_id, work.identity) in works
         }
         changed_works: dict[tuple, list[Work]] = {}  # the changed fields → the works
@@ -1750,9 +1772,10 @@ class Writer:
                 self.report.works.updated += 1
             else:
                 self.report.works.unchanged += 1
-        Work.objects.bulk_create(new)
+        bulk_history(Work, Work.objects.bulk_create(new), **self.history)
         for fields_changed, changed in changed_works.items():
             Work.objects.bulk_update(changed, fields_changed)
+            bulk_history(Work, changed, update=True, **self.history)
         if changed_works:
             self.touch(
                 Contribution.objects.filter(
@@ -1778,6 +1801,15 @@ class Writer:
         )
         new = sorted(wanted - existing)
         insert_pairs(Contribution, "work_id", "participant_id", new)
+        if new:  # their history: the rows just inserted, read back by their works
+            pairs = set(new)
+            inserted = [
+                contribution
+                for chunk in chunks(sorted({work for work, person in new}))
+                for contribution in Contribution.objects.filter(work__in=chunk)
+                if (contribution.work_id, contribution.participant_id) in pairs
+            ]
+            bulk_history(Contribution, inserted, **self.history)
         self.report.contributions.created += len(new)
         self.report.contributions.unchanged += len(wanted & existing)
         self.touch(person for work, person in new)

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Replace
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from hackathon.models import in_language
 from tasks.choices import Grade, TaskProgress, WorkStatus
@@ -178,6 +179,8 @@ class Task(models.Model):
     )
 
     objects = TaskQuerySet.as_manager()
+    # Every change on the record; progress, accepted and position are derived (tasks/tally.py).
+    history = HistoricalRecords(excluded_fields=["progress", "accepted", "position"])
 
     class Meta:
         # TASK_ORDER without the track's order (a join): lists order by task_order() instead.
@@ -302,6 +305,8 @@ class Work(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = WorkQuerySet.as_manager()
+    # Every change on the record; its identity is derived from its team and contributors.
+    history = HistoricalRecords(excluded_fields=["identity", "updated_at"])
 
     class Meta:
         ordering = ["task_id", "id"]
@@ -422,6 +427,8 @@ class Contribution(models.Model):
     )
 
     objects = ContributionQuerySet.as_manager()
+    # Who was credited with what, and when the credit was given or taken back.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["work_id", "id"]

@@ -76,6 +76,13 @@ CERTIFICATE_PERMISSIONS = {"view_certificate", "add_certificate", "change_certif
 RESULTS_PERMISSIONS = {"view_objection", "change_objection", "view_resultsversion"}
 # The webhook deliveries are read, never written by hand (github_sync 0002).
 GITHUB_PERMISSIONS = {"view_delivery"}
+# What the results post will say, entered on the edition's page (tracks 0006).
+ANNOUNCED_PERMISSIONS = {
+    "add_announcedfigure",
+    "change_announcedfigure",
+    "delete_announcedfigure",
+    "view_announcedfigure",
+}
 
 CHANGELISTS = [
     "hackathon_edition",
@@ -175,9 +182,13 @@ def test_organizers_group_has_exactly_the_data_entry_permissions():
     group = Group.objects.get(name="Organizers")
 
     assert set(group.permissions.values_list("codename", flat=True)) == (
-        ORGANIZERS_PERMISSIONS | CERTIFICATE_PERMISSIONS | RESULTS_PERMISSIONS | GITHUB_PERMISSIONS
+        ORGANIZERS_PERMISSIONS
+        | CERTIFICATE_PERMISSIONS
+        | RESULTS_PERMISSIONS
+        | GITHUB_PERMISSIONS
+        | ANNOUNCED_PERMISSIONS
     )
-    assert group.permissions.count() == 34
+    assert group.permissions.count() == 38
 
 
 def test_reversing_the_group_migration_removes_the_group_and_reapplying_restores_it():
@@ -305,6 +316,7 @@ def test_organizer_enters_a_whole_edition_through_the_admin(organizer_client):
             "honour_name_en": "",
             "honour_count": "3",
             **management("tracks", 2),
+            **management("announced_figures", 0),
             **rows(
                 "tracks",
                 [

@@ -130,6 +130,7 @@ def test_a_certificates_serial_holder_and_track_are_read_only(organizer_client):
         "issued_on",
         "revoked_at",
         "revocation_reason",
+        "change_reason",  # for the history, not the certificate
     }
     assert certificate.serial in response.content.decode()
 

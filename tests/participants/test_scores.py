@@ -159,13 +159,13 @@ def test_a_change_is_refreshed_with_the_same_queries_in_a_small_edition_or_the_s
 
     for work in (small, big):
         work.grade = Grade.EXCELLENT
-        # The row before the save, the save (its status is unchanged: so is its task's
-        # progress), the contributors, the edition (which, then its version), the results
+        # The row before the save, the save and its history row (its status is unchanged: so is
+        # its task's progress), the contributors, the edition (which, then its version), the results
         # clock, and the refresh of their scores: a savepoint, lock the people, their rows per
         # board and rank key, delete them, four inserts, their rows per board and rank key
         # again, the levels they left and joined (created, locked, moved, emptied ones
         # deleted), release. The boards' counts do not move.
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(21):
             work.save()
     assert_same_as_a_rebuild()
 

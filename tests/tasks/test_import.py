@@ -1087,13 +1087,14 @@ def test_import_takes_the_same_number_of_queries_whatever_the_number_of_rows(
     data = csv_file(*many_rows(count))
 
     # A savepoint; the edition locked; people and directions loaded, inserted and read back (6),
-    # tracks loaded and inserted (2), the edition's task ids
+    # tracks loaded and inserted (2), the history of the people, tasks, works and contributions
+    # (the contributions read back first: 5), the edition's task ids
     # loaded; for the one batch of rows: mentors and works loaded, tasks, mentors, works and
     # contributions inserted (6; nothing to load for new tasks and works); the edition's results
     # version (which editions, then their version), the results clock, the savepoint's release;
     # the task tallies recounted (TALLY_QUERIES); and the scores of the people named
     # (SCORE_REFRESH_QUERIES, the same for up to 500 people).
-    with django_assert_num_queries(21 + TALLY_QUERIES + SCORE_REFRESH_QUERIES):
+    with django_assert_num_queries(26 + TALLY_QUERIES + SCORE_REFRESH_QUERIES):
         import_tasks(data, "tasks.csv", edition)
     # A savepoint, the edition locked, four loads (people, directions, tracks, task ids), four for
     # the batch (tasks, mentors, works, contributions), the savepoint's release.
@@ -1110,10 +1111,10 @@ def test_update_takes_one_query_per_kind_of_change(edition):
         report = import_tasks(csv_file(*rows), "tasks.csv", edition)
 
     assert (report.tasks, report.works) == (counts(updated=20), counts(updated=20))
-    # The eleven loads, lock and savepoints of a second import, two updates (tasks, works), the
-    # results version (which editions, then their version), the results clock, the people on the
+    # The eleven loads, lock and savepoints of a second import, two updates (tasks, works) and
+    # their two history inserts, the results version (which editions, then their version), the results clock, the people on the
     # changed works and tasks, the task tallies, and their scores.
-    assert len(queries) == 11 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
+    assert len(queries) == 11 + 2 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
 
 
 def results_version(edition):

@@ -34,7 +34,12 @@ class Command(BaseCommand):
         try:
             with stream, bar:
                 report = import_tasks(
-                    stream, path.name, edition, dry_run=dry_run, progress=bar.update
+                    stream,
+                    path.name,
+                    edition,
+                    dry_run=dry_run,
+                    progress=bar.update,
+                    reason=_("import of %(file)s (manage.py import_tasks)") % {"file": path.name},
                 )
         except ImportRejected as rejection:
             for line in rejection.lines():
