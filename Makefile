@@ -27,9 +27,9 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-## Run the tests (SQLite by default; set DATABASE_URL for PostgreSQL)
+## Run the tests (SQLite by default; set DATABASE_URL for PostgreSQL), one process per core
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses auto
 
 lint: install
 	$(BIN)/ruff check .
