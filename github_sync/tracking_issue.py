@@ -19,6 +19,7 @@ BADGES = {
     WorkStatus.PARTIALLY_COMPLETED: ("部分完成", "FFC0CB"),
     WorkStatus.COMPLETED: ("完成任务", "9B59B6"),
     WorkStatus.REJECTED: ("未通过", "E74C3C"),
+    WorkStatus.DISQUALIFIED: ("取消资格", "7F8C8D"),
 }
 
 

@@ -117,7 +117,7 @@ def track_rows(edition_id, people=None):
     summed from their counted contributions (of the given people only, when given)."""
     contributions = Contribution.objects.filter(
         work__task__withdrawn=False, work__task__track__edition=edition_id
-    )
+    ).exclude(work__status=WorkStatus.DISQUALIFIED)  # it leaves every board
     done = Q(work__status=WorkStatus.COMPLETED)
     if people is not None:
         contributions = contributions.filter(participant__in=people)

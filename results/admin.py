@@ -1,8 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from results.disqualify import disqualify
 from results.models import Objection, ObjectionOutcome, ResultsVersion
 from results.objections import answer_objection
+from tasks.models import Work
 
 
 @admin.register(ResultsVersion)
@@ -79,3 +84,59 @@ class ObjectionAdmin(admin.ModelAdmin):
             )
         else:
             super().save_model(request, obj, form, change)
+
+
+class DisqualifyForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the disqualification"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Public: it is the note of the version published with the change, and the reason on "
+            "revoked certificates (e.g. “copied from PR #68000”)."
+        ),
+    )
+
+
+@admin.action(description=_("Disqualify the selected pieces of work"), permissions=["change"])
+def disqualify_works(modeladmin, request, queryset):
+    """Asks for the reason on a page of its own, then disqualifies (results/disqualify.py)."""
+    form = DisqualifyForm(request.POST if "apply" in request.POST else None)
+    if form.is_valid():
+        done = disqualify(queryset, form.cleaned_data["reason"], user=request.user)
+        modeladmin.message_user(
+            request,
+            _(
+                "%(works)d disqualified, %(certificates)d certificates revoked, "
+                "%(versions)d versions published."
+            )
+            % {
+                "works": done.works,
+                "certificates": done.certificates_revoked,
+                "versions": len(done.versions),
+            },
+            messages.SUCCESS,
+        )
+        return None
+    return TemplateResponse(
+        request,
+        "admin/tasks/work/disqualify.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Disqualify pieces of work"),
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "works": queryset.select_related("task__track__edition").prefetch_related(
+                "contributions__participant"
+            ),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+        },
+    )
+
+
+# The action sits with the pieces of work (tasks' admin) but lives here, above the certificates
+# and versions it changes.
+work_admin = admin.site.get_model_admin(Work)
+work_admin.actions = [*(work_admin.actions or ()), disqualify_works]

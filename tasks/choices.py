@@ -12,6 +12,9 @@ class WorkStatus(models.TextChoices):
     PARTIALLY_COMPLETED = "partially_completed", _("Partially completed")
     COMPLETED = "completed", _("Completed")
     REJECTED = "rejected", _("Rejected")
+    # Found to be copied, or done by a staff member: it leaves every figure, board and
+    # certificate (tasks/disqualify.py), with its reason on the record.
+    DISQUALIFIED = "disqualified", _("Disqualified")
 
 
 # Work past "claimed": something was handed in (a rejected submission was still a submission).

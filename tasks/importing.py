@@ -111,6 +111,7 @@ STATUS_WORDS = {
     WorkStatus.PARTIALLY_COMPLETED: ["partially_completed", "部分完成"],
     WorkStatus.COMPLETED: ["completed", "完成任务", "完成", "已完成", "通过", "结营"],
     WorkStatus.REJECTED: ["rejected", "未通过"],
+    WorkStatus.DISQUALIFIED: ["disqualified", "取消资格"],
     WITHDRAWN: ["withdrawn", "取消", "已取消", "撤回"],
 }
 

@@ -19,6 +19,8 @@ from tasks.models import Task, TaskTally, Work
 
 FURTHEST = Max(
     Case(
+        # Disqualified work counts for nothing, not even as a claim.
+        When(status=WorkStatus.DISQUALIFIED, then=Value(TaskProgress.OPEN)),
         When(status=WorkStatus.COMPLETED, then=Value(TaskProgress.COMPLETED)),
         When(status__in=SUBMITTED_STATUSES, then=Value(TaskProgress.SUBMITTED)),
         default=Value(TaskProgress.CLAIMED),

@@ -84,7 +84,7 @@ BAD = csv_file(
 STATUS_WORDS = (
     "open, 未认领, 待认领, claimed, 报名, 锁定, 已认领, 认领, rfc_submitted, 提交RFC, design_done, "
     "完成设计文档, pr_submitted, 提交PR, partially_completed, 部分完成, completed, 完成任务, 完成, "
-    "已完成, 通过, 结营, rejected, 未通过, withdrawn, 取消, 已取消, 撤回"
+    "已完成, 通过, 结营, rejected, 未通过, disqualified, 取消资格, withdrawn, 取消, 已取消, 撤回"
 )
 
 

@@ -1008,7 +1008,7 @@ def status_error(word):
         f"status: “{word}” is not a status; accepted: open, 未认领, 待认领, claimed, 报名, 锁定, "
         "已认领, 认领, rfc_submitted, 提交RFC, design_done, 完成设计文档, pr_submitted, 提交PR, "
         "partially_completed, 部分完成, completed, 完成任务, 完成, 已完成, 通过, 结营, rejected, "
-        "未通过, withdrawn, 取消, 已取消, 撤回."
+        "未通过, disqualified, 取消资格, withdrawn, 取消, 已取消, 撤回."
     )
 
 
@@ -1112,8 +1112,9 @@ def test_update_takes_one_query_per_kind_of_change(edition):
 
     assert (report.tasks, report.works) == (counts(updated=20), counts(updated=20))
     # The eleven loads, lock and savepoints of a second import, two updates (tasks, works) and
-    # their two history inserts, the results version (which editions, then their version), the results clock, the people on the
-    # changed works and tasks, the task tallies, and their scores.
+    # their two history inserts, the results version (which editions, then their version), the
+    # results clock, the people on the changed works and tasks, the task tallies, and their
+    # scores.
     assert len(queries) == 11 + 2 + 2 + 2 + 1 + 2 + TALLY_QUERIES + SCORE_REFRESH_QUERIES
 
 
