@@ -38,6 +38,12 @@ def set_public(editions, public):
     return count
 
 
+# The admin names the product, not the framework, in both languages.
+admin.site.site_header = _("Hackathon results administration")
+admin.site.site_title = _("Hackathon results")
+admin.site.index_title = _("Editions, tasks and results")
+
+
 class EditionChangeList(ChangeList):
     """The editions' list, with the figures of the whole page read in one query."""
 

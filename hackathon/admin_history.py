@@ -4,6 +4,7 @@ of a record with who, when, what moved and why (django-simple-history's pages)."
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
 from hackathon.history import change_reason
@@ -68,3 +69,8 @@ class RecordedAdmin(SimpleHistoryAdmin):
         reason = request.POST.get(REASON, "").strip() if request.method == "POST" else ""
         with change_reason(reason):
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+# The header of django-simple-history's "Changes" column, which its own catalogue leaves
+# untranslated: translated in ours.
+HISTORY_PAGE_WORDS = [gettext_noop("Changes")]

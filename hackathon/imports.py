@@ -176,7 +176,10 @@ def progress_key(job_id: int) -> str:
 def job_progress(job) -> dict | None:
     """How far a running job is: {"phase", "done", "total"}, or None when not known (not
     started yet, or kept in another app server's memory when the cache is not shared)."""
-    return cache.get(progress_key(job.pk))
+    progress = cache.get(progress_key(job.pk))
+    if progress and progress["total"]:
+        progress["percent"] = progress["done"] * 100 // progress["total"]
+    return progress
 
 
 class ProgressReporter:

@@ -155,7 +155,7 @@ def test_a_running_job_shows_how_far_it_is(organizer_client, organizer, edition)
 
     page = organizer_client.get(job_url(edition, job)).content.decode()
 
-    assert "Writing: 24000 of 63000 rows" in page
+    assert "Writing: 24,000 of 63,000 rows (38%)" in page
     assert '<progress id="import-progress" max="63000" value="24000">' in page
 
 

@@ -79,6 +79,13 @@ class AnnouncedFigureInline(admin.TabularInline):
         self.edition = obj
         return super().get_formset(request, obj, **kwargs)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "track":  # one of the edition's tracks: no add/change/view icons
+            field.widget.can_add_related = field.widget.can_change_related = False
+            field.widget.can_view_related = False
+        return field
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "track":
             edition = getattr(self, "edition", None)

@@ -145,3 +145,17 @@ def test_a_phone_sees_each_published_version_whole(phone, site, seventh):
     boxes = [cells.nth(n).bounding_box() for n in range(cells.count())]
     assert len(boxes) == 5  # version, state, date, note, downloads
     assert all(box and box["x"] + box["width"] <= 375 for box in boxes)
+
+
+def test_a_phone_sees_each_task_as_a_card_with_its_facts_labelled(phone, site):
+    phone.goto(site + "/editions/7th/tasks/")
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    cells = phone.locator("table.task-table tbody tr").first.locator("td, th")
+    boxes = [cells.nth(n).bounding_box() for n in range(cells.count())]
+    shown = [box for box in boxes if box is not None]  # an empty batch takes no room
+    assert len(shown) >= 6  # code, title, track, direction, stars, status, people
+    assert all(box["x"] + box["width"] <= 375 for box in shown)
+    status = phone.locator("table.task-table tbody tr").first.locator("td[data-label]").nth(4)
+    label = status.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"状态 "'
