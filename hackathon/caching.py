@@ -30,7 +30,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 
-from hackathon.clock import CLOCK_KEY, current_clock
+from hackathon.clock import CLOCK_KEY, current_clock, effective
 from hackathon.params import (
     MAX_VALUE_LENGTH,
     BadParameters,
@@ -115,8 +115,8 @@ def _public_response(view, request, params, *args, **kwargs):
     else:
         # The clock and the stored response in one round trip to the cache.
         found = cache.get_many([CLOCK_KEY, slot])
-        clock = found.get(CLOCK_KEY)
-        if clock is None:
+        clock = effective(found.get(CLOCK_KEY))
+        if clock is None:  # not cached, or an edition's deadline passed since
             clock = current_clock()
         entry = found.get(slot)
     etag = _etag(clock, slot)

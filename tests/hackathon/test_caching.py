@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+import time_machine
 from django.core.cache import cache, caches
 from django.test import Client
 from hypothesis import HealthCheck, given
@@ -15,7 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from hackathon.clock import CLOCK_KEY, current_clock
-from hackathon.models import ResultsClock
+from hackathon.models import Edition, ResultsClock
 from hackathon.settings import BASE_DIR
 from participants.certificates import issue_certificates
 from participants.models import Certificate, Participant
@@ -151,11 +152,35 @@ def test_signed_in_organizers_are_never_served_from_the_cache(
 
 def test_the_clock_is_read_once_then_from_the_cache(edition, django_assert_num_queries):
     cache.delete(CLOCK_KEY)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # the clock and the editions' deadlines, in one query
         value = current_clock()
     with django_assert_num_queries(0):
         assert current_clock() == value
-    assert value == ResultsClock.objects.get().value
+    assert value == f"{ResultsClock.objects.get().value}.0"
+
+
+def test_a_deadline_passing_makes_every_page_again(client, edition):
+    """The objection window closing changes the edition page (provisional → final) with no
+    write: the cached page and its ETag do not outlive the deadline."""
+    published = datetime.datetime(2025, 1, 26, 12, 0, tzinfo=datetime.UTC)
+    Edition.objects.filter(pk=edition.pk).update(
+        results_published_at=published,
+        objections_close_at=published + datetime.timedelta(days=4),
+    )
+    cache.clear()
+    with time_machine.travel(published + datetime.timedelta(days=3), tick=False):
+        before = client.get("/editions/1st/", HTTP_ACCEPT_LANGUAGE="en")
+        again = client.get("/editions/1st/", HTTP_ACCEPT_LANGUAGE="en")
+    with time_machine.travel(published + datetime.timedelta(days=4, seconds=1), tick=False):
+        after = client.get(
+            "/editions/1st/", HTTP_ACCEPT_LANGUAGE="en", HTTP_IF_NONE_MATCH=before["ETag"]
+        )
+
+    assert before["ETag"] == again["ETag"]
+    assert "Objections are open until" in before.content.decode()
+    assert after.status_code == 200  # not a 304: the page changed
+    assert after["ETag"] != before["ETag"]
+    assert "Objections are open until" not in after.content.decode()
 
 
 def test_leaderboards_are_shared_through_redis(client, settings, edition):
