@@ -1198,6 +1198,13 @@ def above_bound(awarded, bound):
     ) % {"awarded": format_stars(awarded), "bound": format_stars(bound)}
 
 
+def still_disqualified(status):
+    return _(
+        "This piece of work was disqualified (its history says why): it stays disqualified, "
+        "the file's status “%(status)s” is not applied."
+    ) % {"status": WorkStatus(status).label}
+
+
 def dates_out_of_order(submitted_on, completed_on):
     return _("completed_on (%(completed)s) is before submitted_on (%(submitted)s).") % {
         "completed": completed_on.isoformat(),
@@ -1749,6 +1756,11 @@ class Writer:
                 if getattr(row.work, name) not in ("", None)
             }
             work = existing.get(key)
+            if work is not None and work.status == WorkStatus.DISQUALIFIED:
+                # A disqualification is an organizer's recorded act: a file does not undo it.
+                if values.get("status", WorkStatus.DISQUALIFIED) != WorkStatus.DISQUALIFIED:
+                    self.warn(RowWarning(row.line, still_disqualified(values["status"])))
+                values.pop("status", None)
             if work is None:
                 work = Work(task_id=key[0], identity=key[1], **values)
                 changed = None
@@ -1793,6 +1805,13 @@ class Writer:
             },
             known_works=[work.pk for work in existing.values()],
         )
+
+    def warn(self, warning: "RowWarning"):
+        """A warning found while writing, listed with the file's (up to MAX_LISTED)."""
+        if len(self.report.warnings) < MAX_LISTED:
+            self.report.warnings.append(warning)
+        else:
+            self.report.unlisted_warnings += 1
 
     def write_contributions(self, wanted: set[tuple[int, int]], known_works: list[int]):
         existing = set(

@@ -17,9 +17,11 @@ from results.disqualify import disqualify
 from results.models import ResultsVersion
 from results.versions import publish
 from tasks.choices import WorkStatus
+from tasks.importing import import_tasks
 from tasks.models import Work
 from tasks.stats import Figures, edition_figures
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
+from tests.tasks.test_import import csv_file, row
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2025, 2, 8, 12, 0, tzinfo=datetime.UTC)
@@ -149,3 +151,18 @@ def test_a_reason_is_required(edition):
     with pytest.raises(ValueError, match="needs a reason"):
         disqualify(Work.objects.all(), "  ")
     assert not Work.objects.filter(status=WorkStatus.DISQUALIFIED).exists()
+
+
+def test_an_import_does_not_undo_a_disqualification_and_says_so(edition):
+    with time_machine.travel(NOW + datetime.timedelta(days=1), tick=False):
+        disqualify(Work.objects.filter(task__code="NO.1"), REASON)
+    again = csv_file(row(code="NO.1", title="Task NO.1", stars="2", contributors="alice"))
+
+    report = import_tasks(again, "results.csv", edition)
+
+    assert Work.objects.get(task__code="NO.1").status == WorkStatus.DISQUALIFIED
+    assert [str(warning) for warning in report.warnings] == [
+        "line 2: This piece of work was disqualified (its history says why): it stays "
+        "disqualified, the file's status “Completed” is not applied."
+    ]
+    assert board(edition) == [(1, "bob", 1), (2, "carol", 1)]
