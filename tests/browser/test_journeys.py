@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
@@ -159,3 +162,25 @@ def test_a_phone_sees_each_task_as_a_card_with_its_facts_labelled(phone, site):
     status = phone.locator("table.task-table tbody tr").first.locator("td[data-label]").nth(4)
     label = status.evaluate("cell => getComputedStyle(cell, '::before').content")
     assert label == '"状态 "'
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en-US", "Time left: 3 days 5 hours"), ("zh-CN", "剩余时间： 3天5小时")],
+)
+def test_the_edition_page_counts_down_to_the_objection_deadline(
+    browser, site, seventh, locale, expected
+):
+    now = timezone.now()
+    Edition.objects.filter(pk=seventh.pk).update(
+        results_published_at=now - datetime.timedelta(days=1),
+        objections_close_at=now + datetime.timedelta(days=3, hours=5, minutes=30),
+    )
+    context = browser.new_context(locale=locale)
+    page = context.new_page()
+    page.goto(site + "/editions/7th/")
+
+    countdown = page.locator(".countdown")
+    countdown.wait_for(state="visible")
+    assert countdown.inner_text() == expected
+    context.close()
