@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from simple_history.admin import SimpleHistoryAdmin
 
-from hackathon.history import change_reason
+from hackathon.history import change_reason, final_results_changed
 from hackathon.models import ResultsState
 
 REASON = "change_reason"
@@ -62,6 +62,21 @@ class RecordedAdmin(SimpleHistoryAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.reason_required = self.reason_required(obj)
         return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the final version, a change makes a new (correction) version, with the reason
+        # as its note (results/receivers.py).
+        if self.reason_required(form.instance):
+            reason = form.cleaned_data.get(REASON, "").strip() or _(
+                "%(record)s changed in the admin"
+            ) % {"record": form.instance}
+            final_results_changed.send(
+                sender=type(self),
+                edition=self.edition_of(form.instance),
+                reason=str(reason),
+                user=request.user,
+            )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Whatever the page saves (the record, its inlines, what their saves derive) is on the

@@ -11,8 +11,12 @@ their history rows themselves, with ``bulk_history``.
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from simple_history.signals import pre_create_historical_record
+
+# Sent when an organizer changed a record of an edition whose results are final, with
+# ``edition``, ``reason`` and ``user``: the results app publishes the correction (a new version).
+final_results_changed = Signal()
 
 _reason: ContextVar[str] = ContextVar("history_reason", default="")
 _user: ContextVar = ContextVar("history_user", default=None)

@@ -140,6 +140,17 @@ class Edition(models.Model):
         validators=[RegexValidator(r"^[A-Z][A-Z0-9]*$", _("Capital letters and digits only."))],
         help_text=_("Certificate serials read PREFIX + number, e.g. PH7-IND-0012."),
     )
+    # The last published version of the results (results/versions.py writes them when it
+    # publishes): what the pages and the API say is current, without a query.
+    published_version = models.PositiveIntegerField(
+        _("published version"),
+        default=0,
+        editable=False,
+        help_text=_("The number of the last published version of the results; 0 before any."),
+    )
+    published_version_final = models.BooleanField(
+        _("published version is final"), default=False, editable=False
+    )
     results_version = models.PositiveIntegerField(
         _("results version"),
         default=0,
@@ -151,7 +162,14 @@ class Edition(models.Model):
 
     objects = EditionQuerySet.as_manager()
     # Every change on the record (who, when, before, after, why): django-simple-history.
-    history = HistoricalRecords(excluded_fields=["results_version", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "results_version",
+            "updated_at",
+            "published_version",
+            "published_version_final",
+        ]
+    )
 
     class Meta:
         ordering = ["-number"]

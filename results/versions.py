@@ -101,9 +101,12 @@ def publish(edition, *, final=False, note="", user=None, now=None, objections_cl
         ):
             edition.objections_close_at = max(now, edition.results_published_at)
             changed.append("objections_close_at")
-        if changed:
-            edition.save(update_fields=[*changed, "updated_at"])
         number = (versions.aggregate(Max("number"))["number__max"] or 0) + 1
+        edition.published_version = number
+        edition.published_version_final = bool(final or after_final)
+        edition.save(
+            update_fields=[*changed, "published_version", "published_version_final", "updated_at"]
+        )
         version = ResultsVersion.objects.create(
             edition=edition,
             number=number,

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -29,8 +31,15 @@ class TrackSerializer(serializers.Serializer):
         return FiguresSerializer(self.context["track_figures"][track.pk]).data
 
 
+class PublishedVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="1 for the first publication, then 2, 3, …")
+    state = serializers.ChoiceField(choices=["provisional", "final"])
+    url = serializers.URLField(help_text="Its permalink; its CSV and JSON are at <url>.csv/.json.")
+
+
 class EditionSerializer(serializers.ModelSerializer):
     results_state = serializers.SerializerMethodField()
+    version = serializers.SerializerMethodField()
     stats = serializers.SerializerMethodField()
 
     class Meta:
@@ -43,12 +52,25 @@ class EditionSerializer(serializers.ModelSerializer):
             "starts_on",
             "ends_on",
             "results_state",
+            "version",
             "stats",
         ]
 
     @extend_schema_field(serializers.ChoiceField(choices=ResultsState.choices))
     def get_results_state(self, edition):
         return edition.results_state()
+
+    @extend_schema_field(PublishedVersionSerializer(allow_null=True))
+    def get_version(self, edition):
+        """The current published version of the results, or null before the first."""
+        if not edition.published_version:
+            return None
+        path = reverse("results_version", args=[edition.slug, edition.published_version])
+        return {
+            "number": edition.published_version,
+            "state": "final" if edition.published_version_final else "provisional",
+            "url": settings.SITE_URL + path,
+        }
 
     @extend_schema_field(FiguresSerializer)
     def get_stats(self, edition):

@@ -2,6 +2,7 @@
 admin, imports and GitHub's webhook; a reason is required once an edition's results are final."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from hackathon.history import change_reason
 from participants.certificates import issue_certificates
 from participants.models import Certificate, Participant
+from results.models import ResultsVersion
 from results.versions import publish
 from tasks.choices import WorkStatus
 from tasks.importing import import_tasks
@@ -226,3 +228,20 @@ def test_a_revocation_is_on_the_certificates_record(organizer_client, organizer,
         "duplicate of PH7-IND-0001",
     )
     assert record.revocation_reason == "duplicate of PH7-IND-0001"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_change_to_final_results_is_published_as_a_correction(organizer_client, client, edition):
+    publish(edition, final=True)
+    work = Work.objects.get(task__code="NO.2")
+
+    change_work(organizer_client, work, "objection #3 accepted", status="rejected")
+
+    versions = ResultsVersion.objects.order_by("number").values_list("number", "state", "note")
+    assert list(versions) == [(1, "final", ""), (2, "final", "objection #3 accepted")]
+    html = client.get("/editions/7th/changes/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    changes = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "objection #3 accepted" in changes
+    assert "bob: 1 → 0 points" in changes
+    first = client.get("/editions/7th/versions/1/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "bob" in first  # the earlier version still says what it said

@@ -4,6 +4,7 @@ import json
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
@@ -282,3 +283,22 @@ def test_the_changes_page_before_and_after_a_single_publication(client, edition)
     provisional(edition)
 
     assert "nothing has changed since" in get(client, "/editions/8th/changes/").content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_edition_page_and_api_say_which_version_is_current(client, edition):
+    assert get(client, "/api/editions/8th/").json()["version"] is None
+    provisional(edition)
+    publish(edition, final=True)
+
+    page = get(client, "/editions/8th/").content.decode()
+    api = get(client, "/api/editions/8th/").json()
+    listed = get(client, "/api/editions/").json()
+
+    assert 'Current results: <a href="/editions/8th/versions/2/">version 2</a>, final.' in page
+    assert api["version"] == {
+        "number": 2,
+        "state": "final",
+        "url": settings.SITE_URL + "/editions/8th/versions/2/",
+    }
+    assert listed[0]["version"]["number"] == 2
