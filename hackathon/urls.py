@@ -56,6 +56,7 @@ urlpatterns = [
         name="leaderboard_export",
     ),
     path("people/<str:login>/", participant_views.participant_detail, name="participant_detail"),
+    path("certificates/", participant_views.certificate_lookup, name="certificate_lookup"),
     path(
         "certificates/<str:serial>/",
         participant_views.certificate_detail,

@@ -15,12 +15,14 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from hackathon.access import visible_editions
 from hackathon.history import bulk_history
 from hackathon.models import Edition
 from participants.leaderboard import edition_board
 from participants.models import Certificate
+from participants.rendering import verification_url, wording
 from participants.scores import share_expression
 from tasks.models import Contribution, task_order
 from tasks.stats import points_expression
@@ -128,6 +130,25 @@ def honour_of(certificate):
         return ""
     standing = edition_board(edition).standing_of(certificate.participant_id)
     return edition.honour if standing is not None and edition.is_honoured(standing.rank) else ""
+
+
+def linkedin_url(certificate):
+    """LinkedIn's documented "add to profile" address for the certificate: its name, the
+    edition as issuer, the month it was issued, its serial and verification address."""
+    title = wording(certificate)[0]
+    edition = certificate.track.edition
+    query = urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": f"{title}: {certificate.track.local_name}",
+            "organizationName": edition.local_name,
+            "issueYear": certificate.issued_on.year,
+            "issueMonth": certificate.issued_on.month,
+            "certUrl": verification_url(certificate),
+            "certId": certificate.serial,
+        }
+    )
+    return f"https://www.linkedin.com/profile/add?{query}"
 
 
 def qualifies(participant, track):

@@ -1,13 +1,20 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
 from hackathon.caching import public_response
 from hackathon.models import Edition
 from hackathon.params import page_number
-from participants.certificates import certified_works, get_certificate_or_404, honour_of
+from participants.certificates import (
+    certified_works,
+    get_certificate_or_404,
+    honour_of,
+    linkedin_url,
+)
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
@@ -86,6 +93,21 @@ def honour_roll(request, slug):
     )
 
 
+@public_response("serial")
+def certificate_lookup(request):
+    """/certificates/?serial=…: the certificate with that serial (any case), or the form again
+    saying there is none (a 404)."""
+    serial = request.GET.get("serial", "").strip()
+    if serial:
+        try:
+            certificate = get_certificate_or_404(serial, request.user)
+        except Http404:
+            context = {"serial": serial, "not_found": True}
+            return render(request, "participants/certificate_lookup.html", context, status=404)
+        return redirect(certificate)
+    return render(request, "participants/certificate_lookup.html", {"serial": ""})
+
+
 @public_response()
 def certificate_detail(request, serial):
     """What the certificate says, and whether it is valid or revoked, with its downloads."""
@@ -101,6 +123,8 @@ def certificate_detail(request, serial):
             "track": certificate.track,
             "edition": edition,
             "honour": honour_of(certificate),
+            "linkedin_url": linkedin_url(certificate),
+            "png_url": settings.SITE_URL + reverse("certificate_png", args=[certificate.serial]),
             "works": works,
             "verification_url": verification_url(certificate),
         },

@@ -3,6 +3,7 @@
 import datetime
 import io
 import zoneinfo
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -316,3 +317,60 @@ def test_openapi_schema_describes_the_certificate(client):
         "png_url",
         "pdf_url",
     }
+
+
+def test_the_lookup_form_finds_a_serial_whatever_its_case(client, edition):
+    found = client.get("/certificates/", {"serial": " ph7-ind-0001 "})
+    missing = client.get("/certificates/", {"serial": "PH7-IND-9999"}, HTTP_ACCEPT_LANGUAGE="en")
+    empty = client.get("/certificates/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert (found.status_code, found["Location"]) == (302, "/certificates/PH7-IND-0001/")
+    assert missing.status_code == 404
+    assert "No certificate has the serial “PH7-IND-9999”" in missing.content.decode()
+    assert empty.status_code == 200
+    assert 'action="/certificates/"' in empty.content.decode()
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="serial"' in home
+
+
+def test_the_lookup_form_of_a_draft_editions_serial_finds_nothing(client, edition):
+    edition.is_public = False
+    edition.save()
+
+    assert client.get("/certificates/", {"serial": "PH7-IND-0001"}).status_code == 404
+
+
+def test_the_page_shows_the_picture_shares_it_and_offers_linkedin(client, edition):
+    html = client.get("/certificates/PH7-IND-0001/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert (
+        '<img class="certificate-picture" src="/certificates/PH7-IND-0001/certificate.png"' in html
+    )
+    assert (
+        '<meta property="og:image" '
+        'content="https://results.example/certificates/PH7-IND-0001/certificate.png">'
+    ) in html
+    assert (
+        '<meta property="og:url" content="https://results.example/certificates/PH7-IND-0001/">'
+        in html
+    )
+    linkedin = "https://www.linkedin.com/profile/add?" + urlencode(
+        {
+            "startTask": "CERTIFICATION_NAME",
+            "name": "Certificate of completion: 开源贡献个人挑战赛",
+            "organizationName": "飞桨黑客马拉松第七期",
+            "issueYear": "2025",
+            "issueMonth": "2",
+            "certUrl": "https://results.example/certificates/PH7-IND-0001/",
+            "certId": "PH7-IND-0001",
+        }
+    ).replace("&", "&amp;")
+    assert f'href="{linkedin}"' in html
+
+
+def test_a_revoked_certificate_offers_no_linkedin_link(client, edition):
+    revoke_certificates(Certificate.objects.filter(serial="PH7-IND-0001"), "重复颁发")
+
+    html = client.get("/certificates/PH7-IND-0001/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "linkedin.com" not in html
