@@ -310,9 +310,10 @@ def draw_certificate(certificate, works, honour=""):
         (_("Serial: %(serial)s") % {"serial": certificate.serial}, INK),
         (_("Issued on %(date)s") % {"date": certificate.issued_on.isoformat()}, INK),
     ]
-    if certificate.is_valid:
-        rows.append((_("Valid"), (47, 125, 74)))
-    else:
+    # Validity is not printed on a valid certificate: a copy would say "valid" after a
+    # revocation. The verification address (and the QR code) says it, live. A revoked one is
+    # drawn with the stamp and the reason.
+    if not certificate.is_valid:
         reason = _("Revoked on %(date)s: %(reason)s") % {
             "date": timezone.localdate(certificate.revoked_at).isoformat(),
             "reason": " ".join(certificate.revocation_reason.split()),
