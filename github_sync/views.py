@@ -18,6 +18,7 @@ from django.http import (
     HttpResponseForbidden,
     JsonResponse,
 )
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -95,3 +96,18 @@ def tracking_issue(request, slug, track):
         as_attachment=False, filename=f"tracking-issue-{edition.slug}.md"
     )
     return response
+
+
+@public_response()
+def tracking_issue_page(request, slug, track):
+    """/editions/<slug>/tracks/<track>/tracking-issue/: the same Markdown in a box with a copy
+    button, for the organizer who pastes it into the issue on GitHub."""
+    edition = get_edition_or_404(slug, request.user)
+    found = get_track_or_404(edition.tracks.all(), track)
+    if found is None:
+        raise Http404("No such track.")
+    return render(
+        request,
+        "github_sync/tracking_issue.html",
+        {"edition": edition, "track": found, "markdown": markdown(found)},
+    )

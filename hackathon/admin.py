@@ -243,20 +243,19 @@ class EditionAdmin(RecordedAdmin):
         form = imports.ImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.import_page(request, edition, form=form)
-        upload = form.cleaned_data["file"]
-        data = upload.read()
+        filename, data, size = form.source()
         options = form.options()
-        if imports.in_background(upload):
-            job = imports.start_job(request, edition, upload.name, options, data=data)
+        if imports.in_background(size):
+            job = imports.start_job(request, edition, filename, options, data=data)
             return redirect(job_url(edition, job))
         try:
             report = imports.run_import(
-                data, upload.name, edition, options, dry_run=True, user=request.user
+                data, filename, edition, options, dry_run=True, user=request.user
             )
         except ImportRejected as rejection:
             return self.import_page(request, edition, form=form, rejection=rejection)
-        token = imports.stage(request, edition, upload.name, data, options)
-        return self.import_page(request, edition, report=report, token=token, filename=upload.name)
+        token = imports.stage(request, edition, filename, data, options)
+        return self.import_page(request, edition, report=report, token=token, filename=filename)
 
     def import_confirm(self, request, edition, token):
         staged = imports.staged_file(request, edition, token)

@@ -46,13 +46,26 @@ logger = logging.getLogger(__name__)
 MAX_SIZE = 50 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx", ".md")
 TRACKING_ISSUE = ".md"  # a GitHub tracking issue's Markdown (github_sync/issue_table.py)
+PASTED_NAME = "tracking-issue.md"  # what pasted Markdown is imported as
+MAX_PASTED = 200_000  # characters: the Markdown reader's own limit
 FOLDER = "imports"
 SESSION_KEY = "edition_imports"
 LIFETIME = datetime.timedelta(days=1)
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File"))
+    file = forms.FileField(label=gettext_lazy("File"), required=False)
+    markdown = forms.CharField(
+        label=gettext_lazy("Or paste a tracking issue"),
+        required=False,
+        max_length=MAX_PASTED,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80, "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            "The Markdown of a GitHub tracking issue, as its Edit button shows it (its table of "
+            "序号, 难度, 任务标题, …), instead of a file; give its track below."
+        ),
+    )
     track = forms.CharField(
         label=gettext_lazy("Track (a tracking issue only)"),
         required=False,
@@ -84,6 +97,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload is None:  # a pasted tracking issue instead (clean() checks there is one)
+            return None
         if extension(upload.name) not in EXTENSIONS:
             raise forms.ValidationError(
                 _("Upload a .csv, .xlsx or .md file (this one is “%(name)s”).")
@@ -99,10 +114,25 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload and extension(upload.name) == TRACKING_ISSUE and not cleaned.get("track"):
+        upload, pasted = cleaned.get("file"), cleaned.get("markdown", "")
+        if upload and pasted.strip():
+            self.add_error("markdown", _("Give a file or paste a tracking issue, not both."))
+        elif not upload and not pasted.strip() and not self.errors:
+            self.add_error("file", _("Choose a file, or paste a tracking issue below."))
+        is_issue = pasted.strip() or (upload and extension(upload.name) == TRACKING_ISSUE)
+        if is_issue and not cleaned.get("track"):
             self.add_error("track", _("Which track is this tracking issue's?"))
         return cleaned
+
+    def source(self):
+        """(file name, bytes, size) of what to import: the uploaded file, or the pasted
+        Markdown as a tracking issue's file."""
+        pasted = self.cleaned_data.get("markdown", "")
+        if pasted.strip():
+            data = pasted.encode("utf-8")
+            return PASTED_NAME, data, len(data)
+        upload = self.cleaned_data["file"]
+        return upload.name, upload.read(), upload.size
 
     def options(self):
         """What the import needs besides the file (a tracking issue's track and batch)."""
@@ -141,9 +171,9 @@ def run_import(
 # Background imports -------------------------------------------------------------------------
 
 
-def in_background(upload) -> bool:
-    """Whether an upload is too large to be imported within the request."""
-    return upload.size > settings.IMPORT_INLINE_MAX_BYTES
+def in_background(size: int) -> bool:
+    """Whether a file of ``size`` bytes is too large to be imported within the request."""
+    return size > settings.IMPORT_INLINE_MAX_BYTES
 
 
 def start_job(request, edition, filename: str, options: dict, *, data=None, staged=None):

@@ -30,6 +30,11 @@ urlpatterns = [
         name="honour_roll",
     ),
     path(
+        "editions/<slug:slug>/tracks/<str:track>/tracking-issue/",
+        github_views.tracking_issue_page,
+        name="tracking_issue_page",
+    ),
+    path(
         "editions/<slug:slug>/tracks/<str:track>/tracking-issue.md",
         github_views.tracking_issue,
         name="tracking_issue",

@@ -380,7 +380,9 @@ def test_a_file_over_50_mb_is_a_form_error(organizer_client, edition, media):
 def test_an_upload_without_a_file_is_a_form_error(organizer_client, edition):
     response = organizer_client.post(import_url(edition), {})
 
-    assert response.context["form"].errors == {"file": ["This field is required."]}
+    assert response.context["form"].errors == {
+        "file": ["Choose a file, or paste a tracking issue below."]
+    }
 
 
 # Tokens -----------------------------------------------------------------------------------------
@@ -484,3 +486,36 @@ def test_a_tracking_issue_needs_its_track(organizer_client, edition):
     )
 
     assert response.context["form"].errors["track"] == ["Which track is this tracking issue's?"]
+
+
+def test_a_pasted_tracking_issue_is_previewed_and_imported_like_its_file(organizer_client, edition):
+    preview = organizer_client.post(
+        import_url(edition),
+        {"markdown": ISSUE.decode(), "track": "individual", "batch": ""},
+    )
+
+    assert preview.status_code == 200
+    assert preview.context["filename"] == "tracking-issue.md"
+    assert preview.context["report"].tasks.created == 6
+    confirm(organizer_client, edition, preview.context["token"])
+    assert Work.objects.filter(task__track__edition=edition).count() == 5
+
+
+def test_pasted_markdown_needs_its_track_and_not_a_file_too(organizer_client, edition):
+    without_track = organizer_client.post(import_url(edition), {"markdown": ISSUE.decode()})
+    both = organizer_client.post(
+        import_url(edition),
+        {
+            "file": SimpleUploadedFile("tasks.csv", GOOD),
+            "markdown": ISSUE.decode(),
+            "track": "individual",
+        },
+    )
+
+    assert without_track.context["form"].errors == {
+        "track": ["Which track is this tracking issue's?"]
+    }
+    assert both.context["form"].errors == {
+        "markdown": ["Give a file or paste a tracking issue, not both."]
+    }
+    assert Work.objects.count() == 0

@@ -184,3 +184,18 @@ def test_the_edition_page_counts_down_to_the_objection_deadline(
     countdown.wait_for(state="visible")
     assert countdown.inner_text() == expected
     context.close()
+
+
+def test_an_organizer_copies_the_tracking_issue_in_one_click(browser, site):
+    context = browser.new_context(locale="en-US")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page = context.new_page()
+    page.goto(site + "/editions/7th/tracks/individual/tracking-issue/")
+
+    page.get_by_role("button", name="Copy the Markdown").click()
+
+    assert page.get_by_role("button", name="Copied").is_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#tracking-issue-markdown").input_value()
+    assert "| 合计 | 58 | 34 | 59% | 27 | 47% |" in copied
+    context.close()

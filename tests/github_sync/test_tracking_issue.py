@@ -1,4 +1,5 @@
 import pytest
+from django.utils.html import escape
 
 from tasks.choices import WorkStatus
 from tests.factories import DirectionFactory, EditionFactory, TaskFactory, TrackFactory, WorkFactory
@@ -57,3 +58,24 @@ def test_unknown_tracks_are_not_found(client, track):
     TrackFactory(edition=EditionFactory(number=7, slug="7th"))
 
     assert client.get(f"/editions/7th/tracks/{track}/tracking-issue.md").status_code == 404
+
+
+def test_the_copy_page_holds_exactly_the_markdown(client, seventh):
+    text = markdown(client, "/editions/7th/tracks/individual/tracking-issue.md")
+
+    page = client.get("/editions/7th/tracks/individual/tracking-issue/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = page.content.decode()
+    assert page.context["markdown"] == text
+    assert f'readonly spellcheck="false">{escape(text)}</textarea>' in html
+    assert 'data-copy-target="tracking-issue-markdown"' in html
+    assert 'href="/editions/7th/tracks/individual/tracking-issue.md"' in html
+    track_page = client.get("/editions/7th/tracks/individual/").content.decode()
+    assert 'href="/editions/7th/tracks/individual/tracking-issue/"' in track_page
+
+
+@pytest.mark.parametrize("track", ["nope", "%00"])
+def test_the_copy_page_of_an_unknown_track_is_not_found(client, track):
+    TrackFactory(edition=EditionFactory(number=7, slug="7th"))
+
+    assert client.get(f"/editions/7th/tracks/{track}/tracking-issue/").status_code == 404
