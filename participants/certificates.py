@@ -60,7 +60,7 @@ def issue_certificates(edition, issued_on=None):
     for the transaction, so two issuers never give one number twice: the second waits for the
     first, then finds its certificates issued.
     """
-    issued_on = issued_on or timezone.localdate()
+    issued_on = issued_on or issue_date(edition)
     tracks = {
         track.pk: track
         for track in Track.objects.select_for_update().filter(edition=edition).order_by("pk")
@@ -117,9 +117,18 @@ def issue_certificate(participant, track, issued_on=None):
         serial=make_serial(track.edition, track, track.certificates_numbered),
         participant=participant,
         track=track,
-        issued_on=issued_on or timezone.localdate(),
+        issued_on=issued_on or issue_date(track.edition),
     )
     return certificate, True
+
+
+def issue_date(edition):
+    """The date a certificate of the edition carries unless an organizer gives one: the day its
+    results were published (Beijing time), not the day somebody ran the command (a 2024
+    edition's certificates issued in 2026 said 2026); today before the results are out."""
+    if edition.results_published_at is not None:
+        return timezone.localdate(edition.results_published_at)
+    return timezone.localdate()
 
 
 def honour_of(certificate):

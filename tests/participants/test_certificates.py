@@ -217,3 +217,15 @@ def test_an_organizer_issuing_by_hand_during_a_bulk_issue_gets_the_bulk_issued_c
     certificate, created = outcome["by_hand"]
     assert (certificate.serial, created) == (outcome["bulk"][0].serial, False)
     assert Certificate.objects.count() == 1
+
+
+def test_certificates_carry_the_day_the_results_were_published_not_the_day_they_were_issued():
+    published = datetime.datetime(2025, 1, 26, 2, 0, tzinfo=datetime.UTC)  # 10:00 in Beijing
+    work = WorkFactory(contributors=["alice"], task__track__edition__results_published_at=published)
+    edition = work.task.track.edition
+
+    (certificate,) = issue_certificates(edition)
+
+    assert certificate.issued_on == datetime.date(2025, 1, 26)
+    draft = WorkFactory(contributors=["bob"], task__track__edition__number=99).task.track.edition
+    assert issue_certificates(draft)[0].issued_on == timezone.localdate()
