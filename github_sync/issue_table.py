@@ -9,12 +9,21 @@ same all-or-nothing rule, the same idempotence. Errors name the Markdown's own l
 import csv
 import io
 import re
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
-from tasks.importing import ImportRejected, RowError, import_tasks
+from tasks.importing import (
+    ImportRejected,
+    RowError,
+    RowWarning,
+    find_track,
+    import_tasks,
+    parse_track,
+)
 from tasks.models import Direction
+from tasks.stats import track_figures
 
 # Header text → the import column it fills (or what the cell holds).
 HEADERS = {
@@ -114,6 +123,75 @@ def records(text, track, batch=""):
     return rows
 
 
+class Announced(NamedTuple):
+    """What a tracking issue says of its own figures: its board's 合计 row and its stats line."""
+
+    board_line: int | None = None
+    board: tuple[int, int, int] | None = None  # tasks, with a submission, completed
+    stats_line: int | None = None
+    developers: int | None = None  # people named on the stats line
+
+
+def announced(text) -> Announced:
+    """The figures a tracking issue states: the 合计 row of its board (任务方向 | 任务数量 |
+    提交作品 / 任务认领 | 提交率 | 完成 | 完成率) and the people on its 排名不分先后 line."""
+    tokens = PARSER.parse(text)
+    board_line, board = None, None
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "table_open":
+            index += 1
+            continue
+        index, header, body = table(tokens, index)
+        names = [cell.text.replace(" ", "") for cell in header]
+        if not names or names[0] != "任务方向" or len(names) < 5:
+            continue
+        # The 合计 row when there is one (the app writes it), else the sum of the directions' rows.
+        rows = []
+        for line, cells in body:
+            numbers = [cell.text.rstrip("%") for cell in cells]
+            if len(numbers) >= 5 and all(
+                numbers[i].isascii() and numbers[i].isdigit() for i in (1, 2, 4)
+            ):
+                rows.append(
+                    (
+                        line,
+                        cells[0].text == "合计",
+                        (int(numbers[1]), int(numbers[2]), int(numbers[4])),
+                    )
+                )
+        totals = [row for row in rows if row[1]]
+        if totals:
+            board_line, _total, board = totals[-1]
+        elif rows:
+            board_line = rows[0][0]
+            board = tuple(sum(row[2][i] for row in rows) for i in range(3))
+    stats_line, developers = None, None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "排名不分先后" in line:
+            stats_line, developers = number, len(set(LOGIN.findall(line)))
+    return Announced(board_line, board, stats_line, developers)
+
+
+def compared(figures, said: Announced) -> list[RowWarning]:
+    """Warnings where the issue's own board or stats line says other than the import gives."""
+    warnings = []
+    computed = (figures.tasks_published, figures.tasks_submitted, figures.tasks_completed)
+    if said.board is not None and said.board != computed:
+        message = _(
+            "The issue's board says %(said)s (tasks, with a submission, completed); its tables "
+            "give %(computed)s."
+        ) % {"said": " / ".join(map(str, said.board)), "computed": " / ".join(map(str, computed))}
+        warnings.append(RowWarning(said.board_line, message))
+    if said.developers is not None and said.developers != figures.developers_completed:
+        message = _(
+            "The issue's stats line names %(said)d people; its tables give %(computed)d who "
+            "completed work."
+        ) % {"said": said.developers, "computed": figures.developers_completed}
+        warnings.append(RowWarning(said.stats_line, message))
+    return warnings
+
+
 def table(tokens, index):
     """(index after the table, header cells, [(line, body cells)])."""
     header, body, row, line = [], [], None, 0
@@ -208,11 +286,18 @@ def import_issue_table(text, edition, *, track, batch="", dry_run=False, user=No
         writer.writerow({**dict.fromkeys(COLUMNS, ""), **row})
         lines[number] = line
     try:
+        said = announced(text)
+
+        def verify():
+            found = find_track(edition, parse_track(track))
+            return compared(track_figures(edition)[found.pk], said) if found else []
+
         return import_tasks(
             out.getvalue().encode(),
             "issue.csv",
             edition,
             dry_run=dry_run,
+            verify=verify,
             user=user,
             reason=reason or _("import of the tracking issue of %(track)s") % {"track": track},
         )

@@ -332,6 +332,7 @@ def import_tasks(
     progress=None,
     user=None,
     reason="",
+    verify=None,
 ) -> ImportReport:
     """Import a CSV or .xlsx file of tasks and results into ``edition``; all or nothing.
 
@@ -342,7 +343,9 @@ def import_tasks(
     ``progress(phase, done, total)``, when given, is told how far each pass is: ("checking",
     rows read, None), then ("writing", rows written, rows in all). Every record the import
     creates or changes has a history row naming ``user`` (who imported, when known) and
-    ``reason`` ("import of results.csv" by default).
+    ``reason`` ("import of results.csv" by default). ``verify()``, when given, runs once the file is
+    written (before a dry run's rollback) and returns warnings for the report (a tracking issue
+    checks its own board against the figures its tables give).
     """
     progress = progress or (lambda phase, done, total: None)
     if isinstance(source, bytes | bytearray):
@@ -365,6 +368,9 @@ def import_tasks(
                 "reason": reason or _("import of %(file)s") % {"file": filename},
             }
             writer.run(table, progress)
+            if verify is not None:
+                for warning in verify():
+                    writer.warn(warning)
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:
@@ -834,6 +840,15 @@ STANDARD_TRACK_WORDS = {
 }
 STATUSES = {word_key(word): status for status, words in STATUS_WORDS.items() for word in words}
 GRADES = {word_key(word): grade for grade, words in GRADE_WORDS.items() for word in words}
+
+
+def find_track(edition, spec: TrackSpec):
+    """The edition's track for ``spec`` as the import finds it (by kind for the standard ones,
+    by name ignoring case and spaces for the others), or None."""
+    tracks = edition.tracks.all()
+    if spec.kind != TrackKind.OTHER:
+        return tracks.filter(kind=spec.kind).first()
+    return next((track for track in tracks if fold(track.name) == fold(spec.name)), None)
 
 
 def parse_track(text: str) -> TrackSpec:

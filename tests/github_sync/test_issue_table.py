@@ -76,7 +76,9 @@ def test_the_written_tracking_issue_imports_back_with_the_same_figures(db):
     copy = EditionFactory(number=8, slug="8th")
 
     for track in source.tracks.all():
-        import_issue_table(markdown(track), copy, track=track.name)
+        report = import_issue_table(markdown(track), copy, track=track.name)
+        # The written board and stats line agree with the written tables.
+        assert report.warnings == [], track.name
 
     assert figures(copy) == figures(source)
 
@@ -104,3 +106,32 @@ def test_the_command_reads_a_file_and_refuses_text_without_a_task_table(db, tmp_
     with pytest.raises(CommandError, match="rejected"):
         call_command("import_issue_table", str(empty), edition="7th", track="individual",
                      stderr=io.StringIO())  # fmt: skip
+
+
+def test_the_issues_own_board_and_stats_line_agree_with_its_tables(db):
+    report = import_issue_table(
+        SEVENTH.read_text(), EditionFactory(number=7, slug="7th"), track="individual"
+    )
+
+    assert report.warnings == []
+
+
+def test_a_board_or_stats_line_that_disagrees_is_a_warning_on_its_line(db):
+    text = SEVENTH.read_text()
+    text = text.replace(
+        "| 框架开发 | 4 | 2 | 50% | 1 | 25% |", "| 框架开发 | 4 | 3 | 75% | 1 | 25% |"
+    )
+    text = text.replace(
+        "> 排名不分先后 @Chen-Lun-Hao (1)", "> 排名不分先后 @Chen-Lun-Hao (1) @zbt78 (1)"
+    )
+    edition = EditionFactory(number=7, slug="7th")
+
+    with translation.override("en"):
+        report = import_issue_table(text, edition, track="individual", dry_run=True)
+
+    assert [str(warning) for warning in report.warnings] == [
+        "line 25: The issue's board says 5 / 4 / 2 (tasks, with a submission, completed); its "
+        "tables give 5 / 3 / 2.",
+        "line 30: The issue's stats line names 3 people; its tables give 2 who completed work.",
+    ]
+    assert Work.objects.count() == 0  # a dry run still
