@@ -1,0 +1,55 @@
+"""Every public page at a phone's and a desktop's width, in both languages: nothing scrolls
+sideways, no table is cut (tables of figures become cards on a phone), no login breaks inside
+the word."""
+
+import datetime
+
+import pytest
+
+from participants.certificates import issue_certificates
+from participants.models import Certificate
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGES = [
+    "/",
+    "/leaderboard/",
+    "/editions/7th/",
+    "/editions/7th/tasks/",
+    "/editions/7th/leaderboard/",
+    "/editions/7th/honour-roll/",
+    "/editions/7th/tracks/individual/",
+    "/editions/7th/tracks/camp/",
+    "/editions/7th/tracks/fundable/",
+    "/editions/7th/versions/",
+    "/editions/7th/objections/",
+    "/editions/7th/changes/",
+    "/certificates/",
+]
+CUT_TABLES = """[...document.querySelectorAll('.table-wrap')]
+    .filter(wrap => wrap.scrollWidth > wrap.clientWidth + 1)
+    .map(wrap => wrap.querySelector('th')?.textContent.trim())"""
+BROKEN_LOGINS = """[...document.querySelectorAll('a[href^="/people/"]')]
+    .filter(link => link.getClientRects().length > 1)
+    .map(link => link.textContent)"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_every_page_fits_its_screen(browser, live_server, seventh, locale, width):
+    issue_certificates(seventh, issued_on=datetime.date(2025, 2, 8))
+    camper = Certificate.objects.filter(track__kind="camp").order_by("serial").first()
+    pages = [*PAGES, f"/people/{camper.participant.login}/", f"/certificates/{camper.serial}/"]
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 800})
+    page = context.new_page()
+
+    problems = []
+    for path in pages:
+        page.goto(live_server.url + path)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        cut, broken = page.evaluate(CUT_TABLES), page.evaluate(BROKEN_LOGINS)
+        if scroll > width or cut or broken:
+            problems.append((path, scroll, cut, broken))
+    context.close()
+
+    assert problems == []
