@@ -53,3 +53,20 @@ def test_the_demo_organizer_can_sign_in_to_the_admin():
     assert client.login(username="organizer", password="hackathon-demo")
     assert client.get("/admin/tasks/task/").status_code == 200
     assert get_user_model().objects.get(username="organizer").groups.get().name == "Organizers"
+
+
+def test_loading_the_demo_again_keeps_the_organizer_signed_in():
+    load_demo()
+    client = Client()
+    client.login(username="organizer", password="hackathon-demo")
+
+    load_demo()
+
+    assert client.get("/admin/tasks/task/").status_code == 200  # not sent to the login page
+
+
+def test_the_demo_titles_have_no_markdown_escapes():
+    load_demo()
+
+    assert Work.objects.filter(task__title__contains="\\").count() == 0
+    assert Work.objects.filter(task__title__contains="bernoulli_ / log_normal_").exists()

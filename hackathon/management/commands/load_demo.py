@@ -65,7 +65,10 @@ class Command(BaseCommand):
     def demo_organizer(self):
         user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         user.is_staff = True
-        user.set_password(DEMO_PASSWORD)
+        # A new password hash would sign the organizer out of a running demo: set it only when it
+        # is not the demo's already.
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.add(Group.objects.get(name="Organizers"))
         return user
