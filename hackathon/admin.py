@@ -129,6 +129,11 @@ class EditionAdmin(RecordedAdmin):
             ),
             path("<path:object_id>/import/", import_view, name="hackathon_edition_import"),
             path(
+                "<path:object_id>/issue-certificates/",
+                self.admin_site.admin_view(self.issue_view),
+                name="hackathon_edition_issue",
+            ),
+            path(
                 "<path:object_id>/import/jobs/<int:job_id>/",
                 self.admin_site.admin_view(self.import_job_view),
                 name="hackathon_edition_import_job",
@@ -223,8 +228,72 @@ class EditionAdmin(RecordedAdmin):
             "can_see_payouts": self.has_payouts_permission(request),
             "can_export_certificates": self.has_export_certificates_permission(request),
             "can_import": self.has_import_permission(request),
+            "can_issue_certificates": self.has_issue_certificates_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().add_view(request, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # "Save and import": a new edition's next step is its file.
+        if "_import" in request.POST and self.has_import_permission(request):
+            self.message_user(
+                request,
+                _("The edition %(edition)s was added.") % {"edition": obj},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:hackathon_edition_import", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    def issue_view(self, request, object_id):
+        """Issue the edition's certificates from its page, after a confirmation that says what
+        state its results are in (and warns for a draft or results not yet published)."""
+        if not self.has_issue_certificates_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        if request.method == "POST":
+            issued = issue_certificates(edition)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d certificate issued for %(edition)s.",
+                    "%(count)d certificates issued for %(edition)s.",
+                    len(issued),
+                )
+                % {"count": len(issued), "edition": edition.name},
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:hackathon_edition_change", args=[edition.pk]))
+        state = edition.results_state()
+        warnings = []
+        if not edition.is_public:
+            warnings.append(
+                _("This edition is a draft: its certificates stay hidden until it is public.")
+            )
+        if state == ResultsState.IN_PROGRESS:
+            warnings.append(
+                _(
+                    "Its results are not published yet: certificates issued now certify the work "
+                    "completed so far, and are dated today."
+                )
+            )
+        elif state == ResultsState.PROVISIONAL:
+            warnings.append(
+                _(
+                    "Its results are provisional: objections are still open, and an accepted one "
+                    "may revoke a certificate issued now."
+                )
+            )
+        return self.edition_page(
+            request,
+            edition,
+            "issue.html",
+            _("Issue certificates for %(edition)s"),
+            state=ResultsState(state).label,
+            warnings=warnings,
+        )
 
     def has_import_permission(self, request):
         return request.user.has_perms(["tasks.add_task", "tasks.change_work"])

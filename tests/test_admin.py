@@ -13,7 +13,7 @@ from django.utils import translation
 
 from hackathon.models import Edition
 from participants.certificates import issue_certificates
-from participants.models import Participant
+from participants.models import Certificate, Participant
 from tasks.choices import WorkStatus
 from tasks.models import Contribution, Direction, Task, Work
 from tasks.stats import Figures, edition_figures
@@ -1054,3 +1054,55 @@ def test_task_page_queries_do_not_grow_with_its_works(organizer_client, django_a
         for response in (one, three)
     ]
     assert initial == [["alice; bob"], ["alice; bob", "carol; dave", "erin"]]
+
+
+def test_save_and_import_takes_a_new_edition_to_its_import_page(organizer_client):
+    response = organizer_client.post(
+        reverse("admin:hackathon_edition_add"),
+        {
+            "number": "9",
+            "name": "飞桨黑客马拉松第九期",
+            "slug": "9th",
+            "description": "",
+            "starts_on": "2025-09-01",
+            "ends_on": "",
+            "results_published_at_0": "",
+            "results_published_at_1": "",
+            "objections_close_at_0": "",
+            "objections_close_at_1": "",
+            "objections_reviewed_by": "",
+            "objections_contact": "",
+            "yuan_per_star": "2000",
+            "reward_cap": "",
+            "honour_name": "",
+            "honour_name_en": "",
+            "honour_count": "0",
+            **management("tracks", 0),
+            **management("announced_figures", 0),
+            "_import": "Save and import tasks and results",
+        },
+    )
+
+    edition = Edition.objects.get(slug="9th")
+    assert response["Location"] == reverse("admin:hackathon_edition_import", args=[edition.pk])
+
+
+def test_certificates_are_issued_from_the_editions_page_after_a_warning(organizer_client):
+    work = WorkFactory(
+        task__track__edition=EditionFactory(number=7, is_public=False), contributors=["alice"]
+    )
+    edition = work.task.track.edition
+    url = reverse("admin:hackathon_edition_issue", args=[edition.pk])
+
+    page = organizer_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    issued = organizer_client.post(url)
+
+    assert [str(w) for w in page.context["warnings"]] == [
+        "This edition is a draft: its certificates stay hidden until it is public.",
+        "Its results are not published yet: certificates issued now certify the work completed "
+        "so far, and are dated today.",
+    ]
+    assert Certificate.objects.filter(track__edition=edition).count() == 1
+    assert issued["Location"] == reverse("admin:hackathon_edition_change", args=[edition.pk])
+    change = organizer_client.get(reverse("admin:hackathon_edition_change", args=[edition.pk]))
+    assert url in change.content.decode()
