@@ -267,6 +267,10 @@ class ImportReport:
     new_directions: list[str] = field(default_factory=list)
     new_batches: list[str] = field(default_factory=list)  # "track name: batch"
     new_people: list[str] = field(default_factory=list)
+    # What the import changes in records that exist, row by row ("NO.3 · alice: status: claimed →
+    # completed"): the first MAX_LISTED, and how many more.
+    changes: list[RowWarning] = field(default_factory=list)
+    unlisted_changes: int = 0
 
     def counts(self) -> dict[str, Counts]:
         return {kind: getattr(self, kind) for kind in KIND_LABELS}
@@ -275,6 +279,7 @@ class ImportReport:
         """The report as JSON data (a background import keeps it for its page)."""
         data = asdict(self)
         data["warnings"] = [[warning.line, warning.message] for warning in self.warnings]
+        data["changes"] = [[change.line, change.message] for change in self.changes]
         return data
 
     @classmethod
@@ -283,6 +288,7 @@ class ImportReport:
         for kind in KIND_LABELS:
             values[kind] = Counts(**values[kind])
         values["warnings"] = [RowWarning(line, message) for line, message in values["warnings"]]
+        values["changes"] = [RowWarning(line, message) for line, message in values["changes"]]
         return cls(**values)
 
     @property
@@ -1213,6 +1219,25 @@ def above_bound(awarded, bound):
     ) % {"awarded": format_stars(awarded), "bound": format_stars(bound)}
 
 
+def shown(obj, name):
+    """A field's value as the report shows it: a status or grade by its label, a direction by
+    its name (the Writer holds the direction it sets), stars without trailing zeros."""
+    if name == "direction":
+        direction = obj.direction if obj.direction_id else None
+        return direction.name if direction else ""
+    value = getattr(obj, name)
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    if value is None:
+        return ""
+    display = getattr(obj, f"get_{name}_display", None)
+    return str(display()) if display and value != "" else str(value)
+
+
+def field_label(obj, name):
+    return str(obj._meta.get_field(name).verbose_name)
+
+
 def still_disqualified(status):
     return _(
         "This piece of work was disqualified (its history says why): it stays disqualified, "
@@ -1685,7 +1710,9 @@ class Writer:
                 mentors.setdefault(key, row.mentors)
         known = [self.task_id(key) for key in wanted if key in self.tasks]
         # Whole rows: their history rows copy every field.
-        existing = {task.pk: task for task in Task.objects.filter(pk__in=known)}
+        existing = {
+            task.pk: task for task in Task.objects.filter(pk__in=known).select_related("direction")
+        }
         changed_tasks: dict[tuple, list[Task]] = {}  # the changed fields → the tasks
         new = []
         for key, values in wanted.items():
@@ -1702,8 +1729,12 @@ class Writer:
                     )
                 )
                 continue
+            before = {name: shown(task, name) for name in values}
             changed = apply(task, values)
             if changed:
+                self.record_change(
+                    firsts[key].line, f"{task.code} {task.title}", task, before, changed
+                )
                 changed_tasks.setdefault(tuple(sorted(changed)), []).append(task)
                 if not self.tasks[key] & TASK_CREATED:
                     self.tasks_updated.add(task.pk)
@@ -1780,7 +1811,12 @@ class Writer:
                 work = Work(task_id=key[0], identity=key[1], **values)
                 changed = None
             else:
+                before = {name: shown(work, name) for name in values}
                 changed = apply(work, values)
+                if changed:
+                    who = work.team or ", ".join(row.work.contributors)
+                    label = f"{row.code} · {who}"
+                    self.record_change(row.line, label, work, before, changed)
             submitted, completed = work.submitted_on, work.completed_on
             bound = self.bounds.get(key[0])
             if submitted and completed and completed < submitted:
@@ -1820,6 +1856,17 @@ class Writer:
             },
             known_works=[work.pk for work in existing.values()],
         )
+
+    def record_change(self, line, label, obj, before, changed):
+        """One line of the report's changes: what moved in an existing record, and how."""
+        if len(self.report.changes) >= MAX_LISTED:
+            self.report.unlisted_changes += 1
+            return
+        moves = [
+            f"{field_label(obj, name)}: {before[name] or '–'} → {shown(obj, name) or '–'}"
+            for name in changed
+        ]
+        self.report.changes.append(RowWarning(line, f"{label}: " + "; ".join(moves)))
 
     def warn(self, warning: "RowWarning"):
         """A warning found while writing, listed with the file's (up to MAX_LISTED)."""

@@ -519,3 +519,21 @@ def test_pasted_markdown_needs_its_track_and_not_a_file_too(organizer_client, ed
         "markdown": ["Give a file or paste a tracking issue, not both."]
     }
     assert Work.objects.count() == 0
+
+
+def test_preview_lists_what_changes_in_existing_records_row_by_row(organizer_client, edition):
+    confirm(organizer_client, edition, upload(organizer_client, edition).context["token"])
+    changed = csv_file(
+        {"track": "individual", "code": "NO.1", "title": "lu_solve", "direction": "科学计算",
+         "stars": "3", "status": "completed", "contributors": "alice"},
+        {"track": "individual", "code": "NO.2", "title": "cholesky", "direction": "框架开发",
+         "stars": "1", "status": "completed", "contributors": "bob"},
+    )  # fmt: skip
+
+    response = upload(organizer_client, edition, changed)
+
+    assert [str(change) for change in response.context["report"].changes] == [
+        "line 2: NO.1 lu_solve: stars: 2 → 3; direction: 框架开发 → 科学计算",
+        "line 3: NO.2 · bob: status: PR submitted → Completed",
+    ]
+    assert '<table id="import-changes">' in response.content.decode()
