@@ -29,7 +29,7 @@ demo: install
 
 ## Run the tests (SQLite by default; set DATABASE_URL for PostgreSQL), one process per core
 test: install
-	$(BIN)/pytest --numprocesses auto
+	$(BIN)/pytest --numprocesses auto --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

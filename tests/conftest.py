@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
@@ -10,7 +9,7 @@ from hackathon.models import Edition
 from participants.models import Participant
 from participants.scores import rebuild_all
 from tasks.models import Contribution, Direction, Task, TaskTally, Work
-from tests.factories import UserFactory
+from tests.factories import UserFactory, organizers_group
 from tests.seventh import build_seventh_edition
 from tracks.models import Milestone, Track
 
@@ -23,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 def organizer(db):
     """Staff in the Organizers group: enters editions in the admin."""
     user = UserFactory(username="organizer", is_staff=True)
-    user.groups.add(Group.objects.get(name="Organizers"))
+    user.groups.add(organizers_group())
     return user
 
 

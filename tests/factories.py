@@ -1,7 +1,12 @@
 import datetime
+import importlib
+from types import SimpleNamespace
 
 import factory
+from django.apps import apps as global_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import connection
 
 from hackathon.models import Edition
 from participants.models import Participant
@@ -97,3 +102,26 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct horse battery staple")
+
+
+# The data migrations that make the Organizers group and give it its permissions, in order.
+ORGANIZERS_MIGRATIONS = [
+    ("participants.migrations.0002_organizers_group", "create_organizers_group"),
+    ("participants.migrations.0005_organizers_certificate_permissions", "grant"),
+    ("results.migrations.0003_organizers_permissions", "grant"),
+    ("github_sync.migrations.0002_organizers_permissions", "grant"),
+    ("tracks.migrations.0006_announced_figures", "grant"),
+]
+
+
+def organizers_group():
+    """The Organizers group as the migrations make it. A transactional test (the browser tests)
+    flushes every table when it ends, data migrations' rows included: the group is then made
+    again the way the migrations made it, whichever test runs next on this worker."""
+    group = Group.objects.filter(name="Organizers").first()
+    if group is None:
+        editor = SimpleNamespace(connection=connection)
+        for module, function in ORGANIZERS_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(global_apps, editor)
+        group = Group.objects.get(name="Organizers")
+    return group

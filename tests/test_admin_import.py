@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -19,7 +19,7 @@ from hackathon.imports import MAX_SIZE, SESSION_KEY
 from participants.models import Participant
 from tasks.models import Contribution, Direction, Task, Work
 from tasks.stats import Figures, edition_figures
-from tests.factories import EditionFactory, UserFactory
+from tests.factories import EditionFactory, UserFactory, organizers_group
 from tracks.models import Track
 
 pytestmark = pytest.mark.django_db
@@ -405,7 +405,7 @@ def test_a_token_of_another_edition_is_refused(organizer_client, edition, media)
 def test_a_token_of_another_user_is_refused(organizer_client, edition, media):
     token = upload(organizer_client, edition).context["token"]
     colleague = UserFactory(username="colleague", is_staff=True)
-    colleague.groups.add(Group.objects.get(name="Organizers"))
+    colleague.groups.add(organizers_group())
     other_client = Client()
     other_client.force_login(colleague)
 

@@ -194,7 +194,7 @@ def test_an_organizer_copies_the_tracking_issue_in_one_click(browser, site):
 
     page.get_by_role("button", name="Copy the Markdown").click()
 
-    assert page.get_by_role("button", name="Copied").is_visible()
+    page.get_by_role("button", name="Copied").wait_for()  # once the clipboard has it
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#tracking-issue-markdown").input_value()
     assert "| 合计 | 58 | 34 | 59% | 27 | 47% |" in copied
