@@ -1,11 +1,16 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Task
+from tasks.today import changes_today, start_of_today
 from tracks.choices import TrackKind
 from tracks.models import AnnouncedFigure, Milestone, Track
 
@@ -121,6 +126,33 @@ class TrackAdmin(admin.ModelAdmin):
         "description",
     ]
     inlines = [MilestoneInline]
+    change_form_template = "admin/tracks/track/change_form.html"
+
+    def get_urls(self):
+        today = self.admin_site.admin_view(self.today_view)
+        return [
+            path("<path:object_id>/today/", today, name="tracks_track_today"),
+            *super().get_urls(),
+        ]
+
+    def today_view(self, request, object_id):
+        """What changed today in the track (the webhooks' work, the organizers' and imports'),
+        from the history (tasks/today.py)."""
+        track = get_object_or_404(Track.objects.select_related("edition"), pk=object_id)
+        if not self.has_view_permission(request, track):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/tracks/track/today.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": track,
+                "title": _("Changed today in %(track)s") % {"track": track},
+                "changes": changes_today(track),
+                "since": start_of_today(),
+            },
+        )
 
     def get_queryset(self, request):
         # A subquery rather than Count() over a join: no GROUP BY (whose rows would come
