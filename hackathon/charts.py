@@ -81,3 +81,48 @@ def edition_chart(rows):
         scale_max=scale_max,
         rate_points=" ".join(f"{c.rate_x},{c.rate_y}" for c in columns),
     )
+
+
+# The board by direction as bars: a row per direction, its name above a bar of the tasks
+# published with the completed ones over it. Narrow enough (360 units) that a phone shows its
+# text near its real size; a desktop shows it larger, up to the figure's width.
+BOARD_WIDTH, BOARD_ROW = 360, 40
+
+
+@dataclass(frozen=True)
+class BoardBar:
+    label: str
+    published: int
+    completed: int
+    percent: int
+    y: float  # top of the row
+    published_width: float
+    completed_width: float
+
+
+@dataclass(frozen=True)
+class BoardChart:
+    width: int
+    height: int
+    bars: list
+
+
+def board_chart(rows):
+    """A BoardChart for [(label, Figures)]; None when there is nothing to draw."""
+    rows = [(label, figures) for label, figures in rows if figures.tasks_published]
+    if not rows:
+        return None
+    scale = max(figures.tasks_published for _, figures in rows)
+    bars = [
+        BoardBar(
+            label=label,
+            published=figures.tasks_published,
+            completed=figures.tasks_completed,
+            percent=figures.completion_percent,
+            y=index * BOARD_ROW,
+            published_width=round(BOARD_WIDTH * figures.tasks_published / scale, 1),
+            completed_width=round(BOARD_WIDTH * figures.tasks_completed / scale, 1),
+        )
+        for index, (label, figures) in enumerate(rows)
+    ]
+    return BoardChart(width=BOARD_WIDTH, height=BOARD_ROW * len(bars), bars=bars)

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from hackathon.charts import edition_chart
+from hackathon.charts import board_chart, edition_chart
 from tasks.stats import Figures
 from tests.factories import EditionFactory, TaskFactory, WorkFactory
 
@@ -117,3 +117,33 @@ def test_chart_scales_bars_to_the_largest_edition():
     assert heights == [(104.0, 52.0), (208.0, 0.0)]
     assert [c.rate_y for c in chart.columns] == [120.0, 224.0]
     assert edition_chart([]) is None
+
+
+def test_the_board_by_direction_is_drawn_as_bars_scaled_to_the_largest():
+    rows = [
+        ("框架开发", Figures(tasks_published=40, tasks_submitted=30, tasks_completed=20)),
+        ("科学计算", Figures(tasks_published=10, tasks_submitted=5, tasks_completed=5)),
+        ("空", Figures()),  # nothing published: no bar
+    ]
+
+    chart = board_chart(rows)
+
+    assert [
+        (bar.label, bar.y, bar.published_width, bar.completed_width, bar.percent)
+        for bar in chart.bars
+    ] == [("框架开发", 0, 360.0, 180.0, 50), ("科学计算", 40, 90.0, 45.0, 50)]
+    assert (chart.width, chart.height) == (360, 80)
+    assert board_chart([("空", Figures())]) is None
+
+
+def test_the_edition_page_draws_its_board_with_a_text_alternative(client, seventh):
+    html = client.get("/editions/7th/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<figure class="chart board-chart">' in html
+    assert "Tasks published and completed per direction" in html
+    assert "<title>Framework development: 12 published</title>" in html
+    assert re.findall(r'class="label figures"[^>]*>([^<]*)<', html)[:2] == [
+        "6 / 12 · 50%",
+        "6 / 12 · 50%",
+    ]
+    assert '<th scope="col">Direction</th>' in html  # the table stays, for screen readers

@@ -1,0 +1,14 @@
+from django import template
+from django.utils.translation import gettext as _
+
+from hackathon.charts import board_chart
+
+register = template.Library()
+
+
+@register.simple_tag
+def direction_chart(board):
+    """The board by direction (tasks.stats.DirectionRow lines) as bars (hackathon/charts.py)."""
+    return board_chart(
+        [(line.local_name if line.name else _("No direction"), line.figures) for line in board]
+    )
