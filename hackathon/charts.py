@@ -126,3 +126,32 @@ def board_chart(rows):
         for index, (label, figures) in enumerate(rows)
     ]
     return BoardChart(width=BOARD_WIDTH, height=BOARD_ROW * len(bars), bars=bars)
+
+
+@dataclass(frozen=True)
+class PointsBar:
+    label: str
+    points: str  # as the boards show them: 13.5, 6
+    rank: int
+    y: float
+    width: float
+
+
+def points_chart(rows):
+    """A person's points per edition as bars, oldest first, for [(label, points, rank)]; None
+    with fewer than two editions (one bar says nothing the figures do not)."""
+    rows = [row for row in rows if row[1] is not None]
+    if len(rows) < 2:
+        return None
+    scale = max(max(points for _, points, _ in rows), 1)
+    bars = [
+        PointsBar(
+            label=label,
+            points=f"{points.normalize():f}" if hasattr(points, "normalize") else str(points),
+            rank=rank,
+            y=index * BOARD_ROW,
+            width=round(BOARD_WIDTH * float(points) / float(scale), 1),
+        )
+        for index, (label, points, rank) in enumerate(rows)
+    ]
+    return BoardChart(width=BOARD_WIDTH, height=BOARD_ROW * len(bars), bars=bars)

@@ -147,3 +147,22 @@ def test_the_edition_page_draws_its_board_with_a_text_alternative(client, sevent
         "6 / 12 · 50%",
     ]
     assert '<th scope="col">Direction</th>' in html  # the table stays, for screen readers
+
+
+def test_a_profile_draws_points_per_edition_when_there_are_several(client):
+    for number, stars in [(6, 4), (7, 2)]:
+        edition = EditionFactory(number=number, slug=f"{number}th")
+        WorkFactory(task=TaskFactory(track__edition=edition, stars=stars), contributors=["amy"])
+    WorkFactory(task=TaskFactory(track__edition=EditionFactory(number=8), stars=1),
+                contributors=["solo"])  # fmt: skip
+
+    html = client.get("/people/amy/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    single = client.get("/people/solo/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    bars = re.findall(r'<rect class="bar completed" x="0" y="(\d+)" width="([\d.]+)"', html)
+    assert bars == [("18", "360.0"), ("58", "180.0")]  # the 6th (4 points), then the 7th (2)
+    assert re.findall(r'class="label figures"[^>]*>([^<]*)<', html) == [
+        "4 points · rank 1",
+        "2 points · rank 1",
+    ]
+    assert "Points per edition" not in single  # one edition: the figures say it all
