@@ -254,17 +254,7 @@ class EditionAdmin(RecordedAdmin):
             raise PermissionDenied
         edition = get_object_or_404(Edition, pk=object_id)
         if request.method == "POST":
-            issued = issue_certificates(edition)
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d certificate issued for %(edition)s.",
-                    "%(count)d certificates issued for %(edition)s.",
-                    len(issued),
-                )
-                % {"count": len(issued), "edition": edition.name},
-                messages.SUCCESS,
-            )
+            self.issue(request, edition)
             return redirect(reverse("admin:hackathon_edition_change", args=[edition.pk]))
         state = edition.results_state()
         warnings = []
@@ -522,17 +512,21 @@ class EditionAdmin(RecordedAdmin):
     )
     def issue_certificates(self, request, queryset):
         for edition in queryset.order_by("number"):
-            issued = issue_certificates(edition)
-            self.message_user(
-                request,
-                ngettext(
-                    "%(count)d certificate issued for %(edition)s.",
-                    "%(count)d certificates issued for %(edition)s.",
-                    len(issued),
-                )
-                % {"count": len(issued), "edition": edition.name},
-                messages.SUCCESS,
+            self.issue(request, edition)
+
+    def issue(self, request, edition):
+        """Issue the edition's due certificates and say how many (the action, the page)."""
+        issued = issue_certificates(edition)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d certificate issued for %(edition)s.",
+                "%(count)d certificates issued for %(edition)s.",
+                len(issued),
             )
+            % {"count": len(issued), "edition": edition.name},
+            messages.SUCCESS,
+        )
 
     def _publish(self, request, queryset, final):
         for edition in queryset.order_by("number"):

@@ -23,7 +23,7 @@ from participants.certificates import certified_works, get_certificate_or_404, h
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
 from participants.profile import ranked_profile
-from participants.rendering import verification_url
+from participants.rendering import png_url, verification_url
 from tasks.choices import Grade, WorkStatus
 from tracks.access import kind_or_404
 from tracks.choices import TrackKind
@@ -186,7 +186,7 @@ def certificate_detail(request, serial):
         if honour_of(certificate)
         else None,
         "verification_url": verification_url(certificate),
-        "png_url": settings.SITE_URL + reverse("certificate_png", args=[certificate.serial]),
+        "png_url": png_url(certificate),
         "pdf_url": settings.SITE_URL + reverse("certificate_pdf", args=[certificate.serial]),
     }
     return Response(CertificateSerializer(data).data)

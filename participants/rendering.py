@@ -18,6 +18,7 @@ from functools import lru_cache
 import qrcode
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -170,6 +171,11 @@ class Page:
 
 def verification_url(certificate):
     return settings.SITE_URL + certificate.get_absolute_url()
+
+
+def png_url(certificate):
+    """The address of the certificate's picture, for the API and link previews."""
+    return settings.SITE_URL + reverse("certificate_png", args=[certificate.serial])
 
 
 def qr_image(url, size=QR_SIZE):

@@ -1,8 +1,6 @@
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
@@ -19,7 +17,7 @@ from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
 from participants.models import Participant
 from participants.profile import ranked_profile
-from participants.rendering import render_pdf, render_png, verification_url
+from participants.rendering import png_url, render_pdf, render_png, verification_url
 from tracks.access import kind_or_404
 from tracks.choices import TrackKind
 
@@ -124,7 +122,7 @@ def certificate_detail(request, serial):
             "edition": edition,
             "honour": honour_of(certificate),
             "linkedin_url": linkedin_url(certificate),
-            "png_url": settings.SITE_URL + reverse("certificate_png", args=[certificate.serial]),
+            "png_url": png_url(certificate),
             "works": works,
             "verification_url": verification_url(certificate),
         },

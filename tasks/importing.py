@@ -56,6 +56,7 @@ from tasks.models import (
     Task,
     Work,
     code_position,
+    field_text,
     format_stars,
     normalize_code,
     work_identity,
@@ -1219,21 +1220,6 @@ def above_bound(awarded, bound):
     ) % {"awarded": format_stars(awarded), "bound": format_stars(bound)}
 
 
-def shown(obj, name):
-    """A field's value as the report shows it: a status or grade by its label, a direction by
-    its name (the Writer holds the direction it sets), stars without trailing zeros."""
-    if name == "direction":
-        direction = obj.direction if obj.direction_id else None
-        return direction.name if direction else ""
-    value = getattr(obj, name)
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if value is None:
-        return ""
-    display = getattr(obj, f"get_{name}_display", None)
-    return str(display()) if display and value != "" else str(value)
-
-
 def field_label(obj, name):
     return str(obj._meta.get_field(name).verbose_name)
 
@@ -1729,7 +1715,7 @@ class Writer:
                     )
                 )
                 continue
-            before = {name: shown(task, name) for name in values}
+            before = {name: field_text(task, name) for name in values}
             changed = apply(task, values)
             if changed:
                 self.record_change(
@@ -1811,7 +1797,7 @@ class Writer:
                 work = Work(task_id=key[0], identity=key[1], **values)
                 changed = None
             else:
-                before = {name: shown(work, name) for name in values}
+                before = {name: field_text(work, name) for name in values}
                 changed = apply(work, values)
                 if changed:
                     who = work.team or ", ".join(row.work.contributors)
@@ -1863,7 +1849,7 @@ class Writer:
             self.report.unlisted_changes += 1
             return
         moves = [
-            f"{field_label(obj, name)}: {before[name] or '–'} → {shown(obj, name) or '–'}"
+            f"{field_label(obj, name)}: {before[name] or '–'} → {field_text(obj, name) or '–'}"
             for name in changed
         ]
         self.report.changes.append(RowWarning(line, f"{label}: " + "; ".join(moves)))

@@ -221,6 +221,22 @@ class Task(models.Model):
         super().save(*args, **kwargs)
 
 
+def field_text(obj, name):
+    """A field's value as reports show it: a choice by its label, a decimal without trailing
+    zeros, a related record by its name, nothing as "" (the import's changes, the day's changes)."""
+    field = obj._meta.get_field(name)
+    if field.is_relation:
+        related = getattr(obj, name) if getattr(obj, field.attname) is not None else None
+        return str(related) if related is not None else ""
+    value = getattr(obj, name)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    display = getattr(obj, f"get_{name}_display", None)
+    return str(display()) if display else str(value)
+
+
 def validate_pr_urls(value):
     validate = URLValidator(schemes=["http", "https"])
     for url in value.split():

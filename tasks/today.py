@@ -8,12 +8,11 @@ for the tasks they belong to, whatever the number of changes.
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tasks.models import Contribution, Task, Work
+from tasks.models import Contribution, Task, Work, field_text
 
 MAX_CHANGES = 500
 # The fields of a record whose moves are worth a line, in the order they are told.
@@ -35,16 +34,6 @@ def start_of_today(now=None):
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _value(record, name):
-    value = getattr(record, name)
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    display = getattr(record, f"get_{name}_display", None)
-    if display and value not in ("", None):
-        return str(display())
-    return "" if value is None else str(value)
-
-
 def _moves(record, previous, fields, model):
     """'field: before → after' for each field that moved (every field that is set, for a new
     record; "deleted" for a removed one)."""
@@ -52,8 +41,8 @@ def _moves(record, previous, fields, model):
         return _("deleted")
     moves = []
     for name in fields:
-        after = _value(record, name)
-        before = _value(previous, name) if previous is not None else ""
+        after = field_text(record, name)
+        before = field_text(previous, name) if previous is not None else ""
         if previous is None and after in ("", "False"):
             continue  # a new record: only what it was given
         if after != before:
