@@ -1,16 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from hackathon import imports
 from hackathon.admin_history import RecordedAdmin
-from hackathon.exports import export_response
+from hackathon.exports import XLSX_TYPE, export_response
 from hackathon.models import Edition, ResultsState
 from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
@@ -18,6 +19,7 @@ from participants.payouts import PAYOUT_HEADER, payer_totals, payouts_for
 from participants.quality import report as quality_report
 from results.models import Objection
 from results.versions import PublishRefused, publish
+from tasks import import_format
 from tasks.importing import KIND_LABELS, ImportRejected
 from tasks.models import ImportJob
 from tasks.stats import edition_figures, editions_figures
@@ -128,6 +130,11 @@ class EditionAdmin(RecordedAdmin):
                 name="hackathon_edition_payouts_export",
             ),
             path("<path:object_id>/import/", import_view, name="hackathon_edition_import"),
+            path(
+                "import-example.<str:format>",
+                self.admin_site.admin_view(self.import_example_view),
+                name="hackathon_edition_import_example",
+            ),
             path(
                 "<path:object_id>/issue-certificates/",
                 self.admin_site.admin_view(self.issue_view),
@@ -397,6 +404,22 @@ class EditionAdmin(RecordedAdmin):
             },
         )
 
+    def import_example_view(self, request, format):
+        """The import's example file, as CSV or as a workbook, for organizers to start from."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if format == "csv":
+            data, content_type = import_format.example_csv(), "text/csv; charset=utf-8"
+        elif format == "xlsx":
+            data, content_type = import_format.example_xlsx(), XLSX_TYPE
+        else:
+            raise Http404
+        response = HttpResponse(data, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=f"{import_format.EXAMPLE_NAME}.{format}"
+        )
+        return response
+
     def imported(self, request, edition, filename, report):
         summary = " ".join(report.summary_lines(new_names=False))
         self.message_user(
@@ -423,6 +446,8 @@ class EditionAdmin(RecordedAdmin):
                 "refusal": refusal,
                 "errors": rejection.errors if rejection else [],
                 "report": report,
+                "import_columns": import_format.columns(),
+                "import_words": import_format.accepted_words(),
                 "counts": [(KIND_LABELS[kind], counts) for kind, counts in report.counts().items()]
                 if report
                 else [],
