@@ -7,15 +7,12 @@ reading anything else.
 """
 
 import csv
-import io
 from pathlib import Path
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from hackathon.exports import xlsx_stream
 from tasks.choices import GRADE_STARS, Grade, WorkStatus
 from tasks.importing import (
     GRADE_WORDS,
@@ -128,21 +125,7 @@ def example_csv():
 
 
 def example_xlsx():
-    """The same rows as an .xlsx workbook: the header in bold and frozen, a filter, each
-    column as wide as its longest cell."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "import"
-    rows = example_rows()
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, column in enumerate(zip(*rows, strict=True), start=1):
-        wide = max(sum(2 if ord(char) > 0x2E80 else 1 for char in value) for value in column)
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(wide + 2, 8), 60)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The same rows as an .xlsx workbook, as the exports write one: the header frozen and
+    filterable, each column as wide as its longest cell."""
+    header, *rows = example_rows()
+    return b"".join(xlsx_stream(header, rows, title="import"))
