@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
+    "hackathon.apps.BackgroundTasksConfig",  # django_tasks_db, named in our language
     "simple_history",
     "hackathon",
     "tracks",
