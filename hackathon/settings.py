@@ -320,13 +320,24 @@ if not DEBUG:
     # client's own): docs/deployment.md.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# People's faces (participants/templatetags/avatars.py): an uploaded avatar, else the person's
+# GitHub avatar when AVATARS_GITHUB is on, else their initial drawn by the stylesheet. Off, the
+# pages link to no other site's images (an offline or privacy-minded deployment; the tests).
+AVATARS_GITHUB = envbool("AVATARS_GITHUB", True)
+AVATARS_GITHUB_HOST = "https://avatars.githubusercontent.com"
+
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site itself
 # only, no inline script or style. CSP_IMG_SRC adds origins for images, e.g. the object storage's
-# when uploads are served from it. The API docs page widens img-src for itself (hackathon/views.py).
+# when uploads are served from it; GitHub's avatars host is added when AVATARS_GITHUB is on. The
+# API docs page widens img-src for itself (hackathon/api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, *envlist("CSP_IMG_SRC", [])],
+        "img-src": [
+            SELF,
+            *([AVATARS_GITHUB_HOST] if AVATARS_GITHUB else []),
+            *envlist("CSP_IMG_SRC", []),
+        ],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

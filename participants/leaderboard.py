@@ -36,6 +36,9 @@ class Standing:
     tasks_completed: int
     reward: Decimal | None
     last_completed_on: object
+    # The person's uploaded avatar (its stored name), read with a page of a board for the faces
+    # beside the names; "" elsewhere (exports, a person's standing).
+    avatar: str = ""
 
     @property
     def points_label(self):
@@ -59,6 +62,8 @@ COLUMNS = [
     "last_completed_on",
     "rank_key",
 ]
+# A page of a board also reads each person's uploaded avatar, in the same query.
+PAGE_COLUMNS = [*COLUMNS[:-1], "participant__avatar", "rank_key"]
 
 
 def _decimal(value, exponent):
@@ -70,7 +75,8 @@ def _decimal(value, exponent):
 
 
 def _standing(rank, row):
-    participant_id, login, name, points, tasks, reward, latest, _ = row
+    """A Standing from a row of COLUMNS, or of PAGE_COLUMNS (with the avatar)."""
+    participant_id, login, name, points, tasks, reward, latest, *avatar, _ = row
     return Standing(
         rank=rank,
         participant_id=participant_id,
@@ -80,6 +86,7 @@ def _standing(rank, row):
         tasks_completed=tasks,
         reward=_decimal(reward, CENT),
         last_completed_on=latest,
+        avatar=avatar[0] if avatar else "",
     )
 
 
@@ -91,8 +98,8 @@ def ahead(board, key):
 
 
 def ranked_rows(rows, first=1, rank=None, key=None):
-    """Standings from Score rows (tuples of COLUMNS) in board order, the first at position
-    ``first``:
+    """Standings from Score rows (tuples of COLUMNS or PAGE_COLUMNS) in board order, the first
+    at position ``first``:
     a row equal to the one before it on the three criteria (``key``, of rank ``rank``) shares its
     rank, any other row is ranked by its position."""
     for position, row in enumerate(rows, start=first):
@@ -121,8 +128,8 @@ class Board:
             )
         return self._size
 
-    def rows(self):
-        return Score.objects.on_board(self.name).ranked().in_board_order().values_list(*COLUMNS)
+    def rows(self, columns=COLUMNS):
+        return Score.objects.on_board(self.name).ranked().in_board_order().values_list(*columns)
 
     def __getitem__(self, index):
         if not isinstance(index, slice) or index.step not in (None, 1):
@@ -133,7 +140,7 @@ class Board:
         if stop <= start:
             return []
         if start == 0:
-            rows = list(self.rows()[:stop])
+            rows = list(self.rows(PAGE_COLUMNS)[:stop])
         else:
             # Where the page starts, read from the index alone; then the page from there.
             first = (
@@ -147,7 +154,7 @@ class Board:
                 return []
             key, login_ci = first
             rows = list(
-                self.rows()
+                self.rows(PAGE_COLUMNS)
                 .filter(rank_key__gte=key)
                 .exclude(rank_key=key, login_ci__lt=login_ci)[: stop - start]
             )

@@ -19,5 +19,9 @@ from the environment as usual.
 import os
 
 os.environ["DEBUG"] = "true"
+# No page links to GitHub's avatars: the browser tests run offline and no test loads a remote
+# image. People show their initials (and uploaded avatars); tests/participants/test_avatars.py
+# turns GitHub's avatars on where it tests them.
+os.environ["AVATARS_GITHUB"] = "false"
 
 from hackathon.settings import *  # noqa: F403
