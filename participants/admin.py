@@ -2,8 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +11,7 @@ from django.utils.translation import ngettext
 from hackathon.admin_history import ReasonForm, RecordedAdmin
 from participants.certificates import issue_certificate, qualifies, revoke_certificates
 from participants.models import Certificate, Participant
-from tasks.models import Contribution
+from tasks.stats import annotate_completed_count
 
 
 class PFCCMemberFilter(admin.SimpleListFilter):
@@ -49,19 +47,7 @@ class ParticipantAdmin(RecordedAdmin):
     readonly_fields = ["created_at"]
 
     def get_queryset(self, request):
-        # A subquery rather than Count() over a join: no GROUP BY, whose rows would come
-        # unordered to the autocomplete.
-        completed = (
-            Contribution.objects.counted()
-            .filter(participant=OuterRef("pk"))
-            .order_by()
-            .values("participant")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            super().get_queryset(request).annotate(completed_count=Coalesce(Subquery(completed), 0))
-        )
+        return annotate_completed_count(super().get_queryset(request))
 
     @admin.display(description=_("pieces of work completed"), ordering="completed_count")
     def works_completed(self, participant):

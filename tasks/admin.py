@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +10,7 @@ from hackathon.history import change_reason
 from tasks.choices import TaskProgress
 from tasks.forms import ContributionFormSet, WorkInlineForm, WorkInlineFormSet
 from tasks.models import Contribution, Direction, ImportJob, Task, Work, task_order
+from tasks.stats import annotate_published_count, annotate_work_count
 from tracks.models import Track
 
 CONTRIBUTIONS_WITH_PEOPLE = Prefetch(
@@ -54,17 +54,7 @@ class DirectionAdmin(admin.ModelAdmin):
     ordering = ["order", "name"]
 
     def get_queryset(self, request):
-        published = (
-            Task.objects.published()
-            .filter(direction=OuterRef("pk"))
-            .order_by()
-            .values("direction")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            super().get_queryset(request).annotate(published_count=Coalesce(Subquery(published), 0))
-        )
+        return annotate_published_count(super().get_queryset(request))
 
     @admin.display(description=_("tasks published"), ordering="published_count")
     def tasks_published(self, direction):
@@ -170,24 +160,12 @@ class TaskAdmin(RecordedAdmin):
         return task.track.edition
 
     def get_queryset(self, request):
-        # Subqueries rather than Count() over joins: searching logins joins pieces of work and
-        # people, which would multiply the rows counted, and GROUP BY would leave the rows
-        # unordered for the autocomplete.
-        works = (
-            Work.objects.filter(task=OuterRef("pk"))
-            .order_by()
-            .values("task")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         # The edition with the task: its change form asks whether its results are final. (A
-        # queryset that selects related rows makes the list ignore list_select_related.)
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*self.list_select_related)
-            .annotate(work_count=Coalesce(Subquery(works), 0))
-        )
+        # queryset that selects related rows makes the list ignore list_select_related.) The
+        # count is a subquery: searching logins joins pieces of work and people, which would
+        # multiply the rows a Count() over a join counts.
+        queryset = super().get_queryset(request).select_related(*self.list_select_related)
+        return annotate_work_count(queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "track":

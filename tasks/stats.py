@@ -11,18 +11,32 @@ The task counts are sums of TaskTally rows (one per track and direction, tasks/t
 people counts are the sizes of the track's or edition's board (participants.ScoreBoard, kept
 with the score rows by participants/scores.py): a person in two tracks is one line on the
 edition's board, so they count once. Each figure is one small read, whatever the size.
+
+The admin's lists count rows of their own (a track's or a direction's published tasks, a task's
+pieces of work, a person's completed ones): ``annotate_*(queryset)`` below, each a subquery on the
+definitions the figures use (``TaskQuerySet.published``, ``ContributionQuerySet.counted``).
 """
 
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from hackathon.models import in_language
 from participants.models import ScoreBoard, edition_board_name, track_board
 from tasks.choices import GRADE_STARS
-from tasks.models import TaskTally
+from tasks.models import Contribution, Direction, Task, TaskTally, Work
 from tracks.models import Milestone
 
 
@@ -173,6 +187,40 @@ def track_summary(track):
 def track_figures(edition):
     """{track id: Figures} for every track of the edition, tracks without tasks included."""
     return {track.pk: figures for track, figures in edition_summary(edition).tracks}
+
+
+def count_per_row(rows, field):
+    """How many of ``rows`` point through ``field`` at the outer query's row, 0 when none: a
+    subquery rather than Count() over a join, so no GROUP BY (whose rows would come unordered,
+    to the admin's autocomplete too) and no join for a search to multiply."""
+    counted = (
+        rows.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), Value(0))
+
+
+def annotate_published_count(queryset):
+    """Tracks or directions with ``published_count``, their tasks not withdrawn (each task
+    once, an open call too)."""
+    field = "direction" if queryset.model is Direction else "track"
+    return queryset.annotate(published_count=count_per_row(Task.objects.published(), field))
+
+
+def annotate_work_count(queryset):
+    """Tasks with ``work_count``, their pieces of work whatever their status."""
+    return queryset.annotate(work_count=count_per_row(Work.objects.all(), "task"))
+
+
+def annotate_completed_count(queryset):
+    """People with ``completed_count``, their counted contributions (completed work of
+    published tasks)."""
+    return queryset.annotate(
+        completed_count=count_per_row(Contribution.objects.counted(), "participant")
+    )
 
 
 def milestone_counts(track):

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 
 from tasks.choices import SUBMITTED_STATUSES, TaskProgress, WorkStatus
 from tasks.models import Task, TaskTally, Work
+from tasks.stats import count_per_row
 
 FURTHEST = Max(
     Case(
@@ -125,16 +126,9 @@ def _recount(tasks, using):
         .annotate(furthest=FURTHEST)
         .values("furthest")
     )
-    accepted = (
-        Work.objects.filter(task=OuterRef("pk"), status=WorkStatus.COMPLETED)
-        .order_by()
-        .values("task")
-        .annotate(accepted=Count("pk"))
-        .values("accepted")
-    )
     tasks.using(using).update(
         progress=Coalesce(Subquery(furthest), Value(TaskProgress.OPEN)),
-        accepted=Coalesce(Subquery(accepted), Value(0)),
+        accepted=count_per_row(Work.objects.filter(status=WorkStatus.COMPLETED), "task"),
     )
     track_ids = set(tasks.using(using).values_list("track_id", flat=True).distinct())
     TaskTally.objects.using(using).filter(track_id__in=track_ids).delete()

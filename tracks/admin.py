@@ -1,15 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Task
+from tasks.stats import annotate_published_count
 from tasks.today import changes_today, start_of_today
 from tracks.choices import TrackKind
 from tracks.models import AnnouncedFigure, Milestone, Track
@@ -30,6 +28,7 @@ class TrackForm(forms.ModelForm):
             "tracking_issue_url",
             "pr_title_prefix",
             "rfc_repositories",
+            "repositories",
             "payer",
             "description",
         ]
@@ -155,23 +154,8 @@ class TrackAdmin(admin.ModelAdmin):
         )
 
     def get_queryset(self, request):
-        # A subquery rather than Count() over a join: no GROUP BY (whose rows would come
-        # unordered to the autocomplete) and no join for a search to multiply.
-        published = (
-            Task.objects.published()
-            .filter(track=OuterRef("pk"))
-            .order_by()
-            .values("track")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         # The edition is part of a track's name (autocomplete lists it too).
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("edition")
-            .annotate(published_count=Coalesce(Subquery(published), 0))
-        )
+        return annotate_published_count(super().get_queryset(request).select_related("edition"))
 
     @admin.display(description=_("tasks published"), ordering="published_count")
     def tasks_published(self, track):
