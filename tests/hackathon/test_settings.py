@@ -1,7 +1,9 @@
 import os
 import re
+import runpy
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -27,106 +29,102 @@ def test_envlist_splits_on_commas(monkeypatch):
     assert envlist("HOSTS", []) == ["example.org", "www.example.org"]
 
 
-def settings_in_a_fresh_process(
-    printed="settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.TIME_ZONE, "
-    "settings.LANGUAGE_CODE",
-    **environ,
+def settings_read_with(monkeypatch, **environ):
+    """The settings module executed afresh with only ``environ`` in the environment (and PATH),
+    as a new process would read it: its names, or the ImproperlyConfigured that stops the start.
+    The module only reads the environment, so this needs no new process (that would cost most of
+    a second each)."""
+    for name in list(os.environ):
+        if name != "PATH":
+            monkeypatch.delenv(name)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return SimpleNamespace(**runpy.run_path(str(BASE_DIR / "hackathon" / "settings.py")))
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set when DEBUG is false"):
+        settings_read_with(monkeypatch, DEBUG="false")
+
+
+def test_with_nothing_set_debug_is_off_so_the_app_refuses_to_start_without_a_secret_key(
+    monkeypatch,
 ):
-    """Load the settings in a new Python with this environment and print ``printed``."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
-    env.update(environ, DJANGO_SETTINGS_MODULE="hackathon.settings")
-    code = f"import django; django.setup(); from django.conf import settings; print({printed})"
-    return subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set when DEBUG is false"):
+        settings_read_with(monkeypatch)
+
+
+def test_debug_is_off_unless_set(monkeypatch):
+    settings = settings_read_with(monkeypatch, SECRET_KEY="x" * 50)
+
+    assert settings.DEBUG is False
+    assert settings.TASKS == {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_with_debug_on_the_app_runs_on_sqlite(monkeypatch):
+    settings = settings_read_with(monkeypatch, DEBUG="true")
+
+    assert (
+        settings.DEBUG,
+        settings.DATABASES["default"]["ENGINE"],
+        settings.TIME_ZONE,
+        settings.LANGUAGE_CODE,
+    ) == (True, "django.db.backends.sqlite3", "Asia/Shanghai", "zh-hans")
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    settings = settings_read_with(
+        monkeypatch,
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://u@db.example:5432/results",
+    )
+
+    assert (settings.DEBUG, settings.DATABASES["default"]["ENGINE"]) == (
+        False,
+        "django.db.backends.postgresql",
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = settings_in_a_fresh_process(DEBUG="false")
-
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
-
-
-def test_with_nothing_set_debug_is_off_so_the_app_refuses_to_start_without_a_secret_key():
-    result = settings_in_a_fresh_process()
-
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
-
-
-def test_debug_is_off_unless_set():
-    result = settings_in_a_fresh_process("settings.DEBUG, settings.TASKS", SECRET_KEY="x" * 50)
-
-    assert result.stdout.split(maxsplit=1) == [
-        "False",
-        "{'default': {'BACKEND': 'django_tasks_db.DatabaseBackend'}}\n",
-    ]
-
-
-def test_with_debug_on_the_app_runs_on_sqlite():
-    result = settings_in_a_fresh_process(DEBUG="true")
-
-    assert result.stdout.split() == [
-        "True",
-        "django.db.backends.sqlite3",
-        "Asia/Shanghai",
-        "zh-hans",
-    ]
-
-
-def test_database_url_selects_postgresql():
-    result = settings_in_a_fresh_process(
-        DEBUG="false", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db.example:5432/results"
-    )
-
-    assert result.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]
-
-
-def test_postgresql_connections_get_a_work_mem_for_their_sorts():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
-    env.update(
+def test_postgresql_connections_get_a_work_mem_for_their_sorts(monkeypatch):
+    settings = settings_read_with(
+        monkeypatch,
         DEBUG="true",
         DATABASE_URL="postgres://u@db.example:5432/results",
         PG_WORK_MEM="64MB",
-        DJANGO_SETTINGS_MODULE="hackathon.settings",
-    )
-    code = "import django; django.setup(); from django.conf import settings; " \
-        "print(settings.DATABASES['default']['OPTIONS']['options'])"  # fmt: skip
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
 
-    assert result.stdout.strip() == "-c work_mem=64MB"
+    assert settings.DATABASES["default"]["OPTIONS"]["options"] == "-c work_mem=64MB"
 
 
-def test_a_work_mem_that_is_not_a_size_stops_the_start():
-    result = settings_in_a_fresh_process(
-        DEBUG="true",
-        DATABASE_URL="postgres://u@db.example:5432/results",
-        PG_WORK_MEM="64MB -c statement_timeout=0",
-    )
+def test_a_work_mem_that_is_not_a_size_stops_the_start(monkeypatch):
+    with pytest.raises(
+        ImproperlyConfigured,
+        match=re.escape(
+            "PG_WORK_MEM must be a size such as 32MB, not '64MB -c statement_timeout=0'"
+        ),
+    ):
+        settings_read_with(
+            monkeypatch,
+            DEBUG="true",
+            DATABASE_URL="postgres://u@db.example:5432/results",
+            PG_WORK_MEM="64MB -c statement_timeout=0",
+        )
 
-    assert result.returncode != 0
-    assert "PG_WORK_MEM must be a size such as 32MB, not '64MB -c statement_timeout=0'" in (
-        result.stderr
-    )
 
-
-def test_a_replica_url_adds_a_replica_that_mirrors_the_primary_in_tests():
-    result = settings_in_a_fresh_process(
-        "settings.DATABASES['replica']['HOST'], settings.DATABASES['replica']['TEST']['MIRROR'],"
-        " settings.DATABASE_ROUTERS[0]",
+def test_a_replica_url_adds_a_replica_that_mirrors_the_primary_in_tests(monkeypatch):
+    settings = settings_read_with(
+        monkeypatch,
         DEBUG="true",
         DATABASE_URL="postgres://u@primary.example:5432/results",
         DATABASE_REPLICA_URL="postgres://u@replica.example:5432/results",
     )
 
-    assert result.stdout.split() == [
-        "replica.example",
-        "default",
-        "hackathon.routers.ReplicaRouter",
-    ]
+    assert (
+        settings.DATABASES["replica"]["HOST"],
+        settings.DATABASES["replica"]["TEST"]["MIRROR"],
+        settings.DATABASE_ROUTERS,
+    ) == ("replica.example", "default", ["hackathon.routers.ReplicaRouter"])
 
 
 # Production: what `manage.py check --deploy` asks for, with only a secret and the host names set.
@@ -167,46 +165,46 @@ def test_the_deploy_check_fails_on_a_plain_http_set_up():
     assert found == ["W004", "W008", "W012", "W016"]
 
 
-HTTPS_SETTINGS = (
-    "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, "
-    "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SESSION_COOKIE_SECURE, "
-    "settings.CSRF_COOKIE_SECURE, settings.SECURE_PROXY_SSL_HEADER"
-)
+def https_settings(settings):
+    return (
+        settings.SECURE_SSL_REDIRECT,
+        settings.SECURE_HSTS_SECONDS,
+        settings.SECURE_HSTS_INCLUDE_SUBDOMAINS,
+        settings.SESSION_COOKIE_SECURE,
+        settings.CSRF_COOKIE_SECURE,
+        settings.SECURE_PROXY_SSL_HEADER,
+    )
 
 
-def test_https_is_required_by_default_when_debug_is_off():
-    result = settings_in_a_fresh_process(HTTPS_SETTINGS, **PRODUCTION)
+def test_https_is_required_by_default_when_debug_is_off(monkeypatch):
+    settings = settings_read_with(monkeypatch, **PRODUCTION)
 
-    assert result.stdout.split() == [
-        "True",
-        "31536000",
-        "True",
-        "True",
-        "True",
-        "('HTTP_X_FORWARDED_PROTO',",
-        "'https')",
-    ]
-
-
-def test_https_false_is_a_plain_http_set_up():
-    result = settings_in_a_fresh_process(HTTPS_SETTINGS, HTTPS="false", **PRODUCTION)
-
-    assert result.stdout.split() == [
-        "False",
-        "0",
-        "True",
-        "False",
-        "False",
-        "('HTTP_X_FORWARDED_PROTO',",
-        "'https')",
-    ]
+    assert https_settings(settings) == (
+        True,
+        31536000,
+        True,
+        True,
+        True,
+        ("HTTP_X_FORWARDED_PROTO", "https"),
+    )
 
 
-def test_https_accepts_only_true_or_false():
-    result = settings_in_a_fresh_process(HTTPS="no", **PRODUCTION)
+def test_https_false_is_a_plain_http_set_up(monkeypatch):
+    settings = settings_read_with(monkeypatch, HTTPS="false", **PRODUCTION)
 
-    assert result.returncode != 0
-    assert "HTTPS must be 'true' or 'false', not 'no'" in result.stderr
+    assert https_settings(settings) == (
+        False,
+        0,
+        True,
+        False,
+        False,
+        ("HTTP_X_FORWARDED_PROTO", "https"),
+    )
+
+
+def test_https_accepts_only_true_or_false(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="HTTPS must be 'true' or 'false', not 'no'"):
+        settings_read_with(monkeypatch, HTTPS="no", **PRODUCTION)
 
 
 def test_plain_http_is_redirected_and_the_proxys_https_is_trusted():
@@ -242,26 +240,28 @@ def test_plain_http_is_redirected_and_the_proxys_https_is_trusted():
     ]
 
 
-def test_uploads_go_to_the_storage_the_environment_names_and_images_may_come_from_it():
-    result = settings_in_a_fresh_process(
-        "settings.STORAGES['default'], '|', "
-        "settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']",
+def test_uploads_go_to_the_storage_the_environment_names_and_images_may_come_from_it(
+    monkeypatch,
+):
+    settings = settings_read_with(
+        monkeypatch,
         MEDIA_STORAGE_BACKEND="storages.backends.s3.S3Storage",
         MEDIA_STORAGE_OPTIONS='{"bucket_name": "results-media", "querystring_auth": false}',
         CSP_IMG_SRC="https://media.example.org, https://cdn.example.org",
         **PRODUCTION,
     )
 
-    storage, images = result.stdout.strip().split(" | ")
-    assert storage == (
-        "{'BACKEND': 'storages.backends.s3.S3Storage', "
-        "'OPTIONS': {'bucket_name': 'results-media', 'querystring_auth': False}}"
-    )
-    assert images == "[\"'self'\", 'https://media.example.org', 'https://cdn.example.org']"
+    assert settings.STORAGES["default"] == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"bucket_name": "results-media", "querystring_auth": False},
+    }
+    images = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]
+    assert images[0] == "'self'"
+    assert images[-2:] == ["https://media.example.org", "https://cdn.example.org"]
 
 
-def test_storage_options_must_be_a_json_object():
-    result = settings_in_a_fresh_process(MEDIA_STORAGE_OPTIONS="bucket=x", **PRODUCTION)
-
-    assert result.returncode != 0
-    assert "MEDIA_STORAGE_OPTIONS must be a JSON object, not 'bucket=x'" in result.stderr
+def test_storage_options_must_be_a_json_object(monkeypatch):
+    with pytest.raises(
+        ImproperlyConfigured, match="MEDIA_STORAGE_OPTIONS must be a JSON object, not 'bucket=x'"
+    ):
+        settings_read_with(monkeypatch, MEDIA_STORAGE_OPTIONS="bucket=x", **PRODUCTION)
