@@ -7,10 +7,18 @@ from github_sync.models import Delivery
 class DeliveryAdmin(admin.ModelAdmin):
     """What each GitHub delivery did: unknown task numbers and the like are outcomes to read."""
 
-    list_display = ["received_at", "event", "action", "outcome", "delivery_id"]
-    list_filter = ["event", "action"]
+    list_display = ["received_at", "event", "action", "state", "outcome", "delivery_id"]
+    list_filter = ["state", "event", "action"]
     search_fields = ["delivery_id", "outcome"]
-    readonly_fields = ["delivery_id", "event", "action", "outcome", "received_at"]
+    readonly_fields = [
+        "delivery_id",
+        "event",
+        "action",
+        "state",
+        "outcome",
+        "received_at",
+        "processed_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -12,9 +12,15 @@ author (not whoever sent the event) is credited with a piece of work on each tas
 Statuses only move forward; an organizer moves them back (or rejects work) in the admin. A task
 already completed by someone else is not completed again by a later merge (the first accepted
 wins): the later work stays at "PR submitted" and the outcome says so.
+
+One code path for both sources: the webhook (``handle_pull_request``, a delivery's payload) and
+the reconciliation (github_sync/sync.py, the PR objects GitHub's REST API lists) both call
+``apply_pull`` with a PR object, which has the same fields either way (``title``,
+``user.login``, ``state``, ``merged_at``, ``html_url``, ``base.repo.full_name``…).
 """
 
 import re
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +29,7 @@ from django.utils.dateparse import parse_datetime
 from participants.models import Participant, validate_login
 from tasks.choices import WorkStatus
 from tasks.models import Contribution, Task, Work, work_identity
-from tracks.models import Track
+from tracks.models import Track, repository_names
 
 # The order in which a piece of work moves forward.
 FORWARD = [
@@ -37,6 +43,41 @@ FORWARD = [
 NUMBERS = re.compile(r"\s*([0-9][0-9、,，\s\-–~]*)")
 PART = re.compile(r"\s*-\s*part", re.IGNORECASE)
 HANDLED_ACTIONS = {"opened", "edited", "reopened", "closed"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """What an event did to one task, in words; whether it changed anything; whether an
+    organizer should look at it (an unknown task number, a malformed title or comment, work
+    not completed again because someone else was first)."""
+
+    text: str
+    changed: bool = False
+    problem: bool = False
+
+
+@dataclass
+class Outcome:
+    """What a PR or a comment did: one step per task it names, or one that says why nothing."""
+
+    steps: list[Step] = field(default_factory=list)
+
+    @classmethod
+    def only(cls, text, *, problem=False):
+        return cls([Step(text, problem=problem)])
+
+    @property
+    def text(self):
+        return "; ".join(step.text for step in self.steps)
+
+    @property
+    def changes(self):
+        return sum(step.changed for step in self.steps)
+
+
+def as_dict(value):
+    """A JSON object of a payload, or an empty one when GitHub (or a forger) sent another type."""
+    return value if isinstance(value, dict) else {}
 
 
 def track_for(title):
@@ -77,7 +118,7 @@ def task_numbers(text):
 
 def login_of(user):
     """The GitHub login of an event's ``user`` object, and why it is refused (or None)."""
-    login = str((user if isinstance(user, dict) else {}).get("login") or "")
+    login = str(as_dict(user).get("login") or "")
     try:
         validate_login(login)
     except ValidationError:
@@ -106,30 +147,47 @@ def forward(current, wanted):
 
 
 def handle_pull_request(payload):
-    """Apply a pull_request event; returns its outcome in words."""
+    """Apply a webhook's pull_request event; returns its outcome in words."""
+    repository = str(as_dict(payload.get("repository")).get("full_name") or "")
     action = str(payload.get("action") or "")
-    pull = payload.get("pull_request") if isinstance(payload.get("pull_request"), dict) else {}
+    return apply_pull(as_dict(payload.get("pull_request")), action=action, repository=repository)
+
+
+def repository_of(pull):
+    """The repository a PR object was opened in (``base.repo.full_name``)."""
+    return str(as_dict(as_dict(as_dict(pull.get("base")).get("repo"))).get("full_name") or "")
+
+
+def apply_pull(pull, *, action=None, repository="", tracks=None) -> Outcome:
+    """Apply what a PR object says. ``action`` is the webhook's; without one (a PR listed by the
+    REST API) it is what the PR's state says: closed, or open ("opened"). ``repository`` is the
+    webhook's ``repository.full_name``, else the PR's own base repository. ``tracks``, when
+    given, are the only tracks a PR may count for (the reconciliation of one edition)."""
+    if action is None:
+        action = "closed" if pull.get("state") == "closed" else "opened"
     if action not in HANDLED_ACTIONS:
-        return f"ignored: action {action}"
+        return Outcome.only(f"ignored: action {action}")
     title = str(pull.get("title") or "")
     track, rest = track_for(title)
     if track is None:
-        return "ignored: no track's PR title prefix in the title"
+        return Outcome.only("ignored: no track's PR title prefix in the title")
+    if tracks is not None and track not in tracks:
+        return Outcome.only(f"ignored: a PR of another track ({track})")
     numbers, is_part = task_numbers(rest)
     if not numbers:
-        return f"ignored: no task number after “{track.pr_title_prefix}”"
+        return Outcome.only(
+            f"ignored: no task number after “{track.pr_title_prefix}”", problem=True
+        )
     login, refused = login_of(pull.get("user"))
     if refused:
-        return refused
+        return Outcome.only(refused, problem=True)
     url = str(pull.get("html_url") or "")
-    repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else {}
-    repository = str(repository.get("full_name") or "")
-    merged = action == "closed" and bool(pull.get("merged"))
+    repository = repository or repository_of(pull)
+    # A webhook's PR says "merged"; one listed by the REST API only its merged_at.
+    merged = action == "closed" and bool(pull.get("merged") or pull.get("merged_at"))
     if action == "closed" and not merged:
-        return f"recorded: {url} closed without merge"
-    rfc = repository.lower() in {
-        name.lower() for name in re.split(r"[\s,，]+", track.rfc_repositories) if name
-    }
+        return Outcome.only(f"recorded: {url} closed without merge")
+    rfc = repository.lower() in {name.lower() for name in repository_names(track.rfc_repositories)}
     if rfc:
         wanted = WorkStatus.DESIGN_DONE if merged else WorkStatus.RFC_SUBMITTED
     elif merged:
@@ -137,18 +195,17 @@ def handle_pull_request(payload):
     else:
         wanted = WorkStatus.PR_SUBMITTED
     day = parse_datetime(str(pull.get("merged_at") or pull.get("created_at") or ""))
-    outcomes = []
     with transaction.atomic():
         person = person_for(login)
-        for number in numbers:
-            outcomes.append(credit(track, number, person, wanted, url, day, merged))
-    return "; ".join(outcomes)
+        return Outcome(
+            [credit(track, number, person, wanted, url, day, merged) for number in numbers]
+        )
 
 
-def credit(track, number, person, wanted, url, day, merged):
+def credit(track, number, person, wanted, url, day, merged) -> Step:
     task, missing = numbered_task(track, number)
     if missing:
-        return missing
+        return Step(missing, problem=True)
     identity = work_identity("", [person.login])
     work = Work.objects.filter(task=task, identity=identity).first()
     if (
@@ -179,4 +236,4 @@ def credit(track, number, person, wanted, url, day, merged):
     if changed:
         work.save()
         Contribution.objects.get_or_create(work=work, participant=person)
-    return f"No.{number}: {person.login} {status}{note}"
+    return Step(f"No.{number}: {person.login} {status}{note}", changed, problem=bool(note))

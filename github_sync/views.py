@@ -1,8 +1,10 @@
 """POST /github/webhook/: GitHub's deliveries, signed with the GITHUB_WEBHOOK_SECRET setting.
 
 The signature is checked first, in constant time: a bad or missing one is a 403 and nothing is
-stored. Each delivery (X-GitHub-Delivery) is stored once with what it did; a replay is answered
-with the stored outcome and changes nothing.
+stored. Each delivery (X-GitHub-Delivery) is stored once, with its payload, and answered at once
+(202 Accepted); a background task applies it (github_sync/deliveries.py) and records what it did.
+A replay changes nothing and is answered with the stored state and outcome; a failed delivery
+sent again (GitHub's "Redeliver") is queued again.
 """
 
 import hashlib
@@ -23,13 +25,11 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from github_sync.comments import handle_issue_comment
+from github_sync.deliveries import process_delivery
 from github_sync.models import Delivery
-from github_sync.pulls import handle_pull_request
 from github_sync.tracking_issue import markdown
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
-from hackathon.history import change_reason
 
 # The largest delivery GitHub sends is 25 MB; the events handled here are far smaller.
 MAX_BODY = 5 * 1024 * 1024
@@ -62,25 +62,31 @@ def webhook(request):
     with transaction.atomic():
         delivery, created = Delivery.objects.select_for_update().get_or_create(
             delivery_id=delivery_id,
-            defaults={"event": event[:50], "action": str(payload.get("action") or "")[:50]},
+            defaults={
+                "event": event[:50],
+                "action": str(payload.get("action") or "")[:50],
+                "state": Delivery.State.QUEUED,
+                "payload": payload,
+            },
         )
-        if not created:
-            return JsonResponse(
-                {"delivery": delivery_id, "outcome": delivery.outcome, "replay": True}
-            )
-        # Every change the delivery makes is on the record with it as its reason.
-        with change_reason(f"GitHub {event} webhook, delivery {delivery_id}"):
-            if event == "pull_request":
-                outcome = handle_pull_request(payload)
-            elif event == "issue_comment":
-                outcome = handle_issue_comment(payload)
-            elif event == "ping":
-                outcome = "pong"
-            else:
-                outcome = f"ignored: event {event}"
-        delivery.outcome = outcome
-        delivery.save(update_fields=["outcome"])
-    return JsonResponse({"delivery": delivery_id, "outcome": outcome, "replay": False})
+        retry = not created and delivery.state == Delivery.State.FAILED
+        if retry:
+            delivery.state, delivery.payload = Delivery.State.QUEUED, payload
+            delivery.save(update_fields=["state", "payload"])
+        if created or retry:
+            # With the database backend the task's row commits with the delivery, so a worker
+            # never misses it; the immediate backend (the demo, the tests) applies it now.
+            process_delivery.enqueue(delivery.pk)
+    delivery.refresh_from_db(fields=["state", "outcome"])
+    return JsonResponse(
+        {
+            "delivery": delivery_id,
+            "state": delivery.state,
+            "outcome": delivery.outcome,
+            "replay": not created,
+        },
+        status=202,
+    )
 
 
 @public_response()

@@ -28,6 +28,7 @@ class TrackForm(forms.ModelForm):
             "tracking_issue_url",
             "pr_title_prefix",
             "rfc_repositories",
+            "repositories",
             "payer",
             "description",
         ]

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -6,6 +8,24 @@ from django.utils.translation import gettext_lazy as _
 
 from hackathon.models import in_language
 from tracks.choices import MilestoneKind, TrackKind
+
+REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
+
+
+def repository_names(text):
+    """The repositories of a track's list, as written (separated by spaces or commas)."""
+    return [name for name in re.split(r"[\s,，]+", text) if name]
+
+
+def validate_repositories(text):
+    """A list of GitHub repositories, each ``owner/name``."""
+    wrong = [name for name in repository_names(text) if not REPOSITORY.fullmatch(name)]
+    if wrong:
+        raise ValidationError(
+            _("Write each repository as owner/name (e.g. PaddlePaddle/Paddle), not %(names)s."),
+            code="repository",
+            params={"names": ", ".join(f"“{name}”" for name in wrong)},
+        )
 
 
 class Track(models.Model):
@@ -44,9 +64,21 @@ class Track(models.Model):
         _("RFC repositories"),
         max_length=500,
         blank=True,
+        validators=[validate_repositories],
         help_text=_(
             "Repositories whose PRs are RFCs or design documents, e.g. PaddlePaddle/community "
             "(separated by spaces or commas)."
+        ),
+    )
+    repositories = models.CharField(
+        _("repositories"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_repositories],
+        help_text=_(
+            "The repositories whose PRs the GitHub sync reads for this track, e.g. "
+            "PaddlePaddle/Paddle PaddlePaddle/PaddleScience (separated by spaces or commas); "
+            "the RFC repositories and the tracking issue's repository are read too."
         ),
     )
     payer = models.CharField(

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from github_sync.deliveries import process_delivery
 from github_sync.models import Delivery
 from tasks.choices import WorkStatus
 from tasks.models import Work
@@ -107,7 +108,7 @@ def test_without_a_secret_every_delivery_is_refused(client, track, settings):
 def test_an_opened_pr_credits_its_author_not_the_sender(client, track):
     response = deliver(client, pull("opened", "【Hackathon 7th No.33】Add x", sender="bot"))
 
-    assert response.status_code == 200
+    assert response.status_code == 202
     assert response.json()["outcome"] == "No.33: zeroRains pr_submitted"
     assert works() == [
         ("NO.33", "people:zerorains", WorkStatus.PR_SUBMITTED,
@@ -209,7 +210,7 @@ def test_a_rejected_work_stays_rejected(client, track):
     assert Work.objects.get().status == WorkStatus.REJECTED
 
 
-@pytest.mark.parametrize(("body", "status"), [(b"not json", 400), (b"[1, 2]", 400), (b"{}", 200)])
+@pytest.mark.parametrize(("body", "status"), [(b"not json", 400), (b"[1, 2]", 400), (b"{}", 202)])
 def test_malformed_bodies_are_clear_answers_not_server_errors(client, track, body, status):
     digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
 
@@ -276,7 +277,7 @@ json_values = st.recursive(
 def test_no_signed_payload_is_a_server_error(client, track, payload):
     response = deliver(client, payload)
 
-    assert response.status_code in (200, 400)
+    assert response.status_code in (202, 400)
 
 
 # Sign-ups on the tracking issue ----------------------------------------------------------------
@@ -343,3 +344,67 @@ def test_comments_that_change_nothing_say_why(client, tracked, payload, outcome)
 
     assert response.json()["outcome"] == outcome
     assert Work.objects.count() == 0
+
+
+# Answered at once, applied by a background task -----------------------------------------------
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_a_delivery_is_answered_before_it_is_applied_and_applied_once(client, track, settings):
+    settings.TASKS = DATABASE_TASKS  # a worker applies it, not the request
+    merged = pull(
+        "closed", "【Hackathon 7th No.33】Add x", merged=True, merged_at="2024-10-20T09:00:00Z"
+    )
+
+    response = deliver(client, merged, delivery="d-9")
+    queued = Delivery.objects.get()
+    replay = deliver(client, merged, delivery="d-9")
+
+    assert (response.status_code, response.json()) == (
+        202,
+        {"delivery": "d-9", "state": "queued", "outcome": "", "replay": False},
+    )
+    assert replay.json() == {"delivery": "d-9", "state": "queued", "outcome": "", "replay": True}
+    assert (queued.payload["pull_request"]["title"], Work.objects.count()) == (
+        "【Hackathon 7th No.33】Add x",
+        0,
+    )
+
+    assert process_delivery.call(queued.pk) == "done"  # what the worker does
+    assert process_delivery.call(queued.pk) is None  # a task run twice applies it once
+    done = Delivery.objects.get()
+    assert (done.state, done.outcome, done.payload) == ("done", "No.33: zeroRains completed", None)
+    assert [status for _, _, status, *_ in works()] == [WorkStatus.COMPLETED]
+    assert deliver(client, merged, delivery="d-9").json() == {
+        "delivery": "d-9",
+        "state": "done",
+        "outcome": "No.33: zeroRains completed",
+        "replay": True,
+    }
+
+
+def test_a_failed_delivery_changes_nothing_and_is_applied_when_redelivered(
+    client, track, monkeypatch
+):
+    def broken(payload):
+        Work.objects.create(task=track.tasks.get(code="NO.33"), status="claimed", identity="x")
+        raise RuntimeError("the database went away")
+
+    opened = pull("opened", "【Hackathon 7th No.33】Add x")
+    monkeypatch.setattr("github_sync.deliveries.handle_pull_request", broken)
+    failed = deliver(client, opened, delivery="d-10")
+    monkeypatch.undo()
+    redelivered = deliver(client, opened, delivery="d-10")
+
+    assert failed.json()["state"] == "failed"
+    assert failed.json()["outcome"] == (
+        "failed: nothing was changed (redeliver it from GitHub to retry)"
+    )
+    assert redelivered.json() == {
+        "delivery": "d-10",
+        "state": "done",
+        "outcome": "No.33: zeroRains pr_submitted",
+        "replay": True,
+    }
+    assert [identity for _, identity, *_ in works()] == ["people:zerorains"]
