@@ -1,11 +1,13 @@
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
 from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.caching import public_response
-from hackathon.charts import edition_chart
+from hackathon.charts import editions_chart, progress_chart, undated_count
+from tasks.progress import completion_days
 from tasks.stats import edition_summary, editions_figures
 
 
@@ -14,7 +16,9 @@ def home(request):
     editions = list(visible_editions(request.user))
     figures = editions_figures(editions)
     rows = [(edition, figures[edition.pk]) for edition in editions]
-    chart = edition_chart([(edition.slug, figures) for edition, figures in reversed(rows)])
+    # Drafts (which organizers see listed) are never drawn.
+    public = sorted((edition for edition in editions if edition.is_public), key=lambda e: e.number)
+    chart = editions_chart([(e.local_name, e.number, figures[e.pk]) for e in public])
     return render(request, "hackathon/home.html", {"rows": rows, "chart": chart})
 
 
@@ -22,6 +26,7 @@ def home(request):
 def edition_detail(request, slug):
     edition = get_edition_or_404(slug, request.user)
     summary = edition_summary(edition)
+    days = completion_days(track__edition=edition)
     return render(
         request,
         "hackathon/edition_detail.html",
@@ -31,6 +36,14 @@ def edition_detail(request, slug):
             "figures": summary.figures,
             "track_rows": summary.tracks,
             "board": summary.board,
+            "progress": progress_chart(
+                days,
+                edition.starts_on,
+                edition.ends_on,
+                summary.figures.tasks_published,
+                timezone.localdate(),
+            ),
+            "undated": undated_count(days),
         },
     )
 

@@ -3,11 +3,14 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
+from hackathon.charts import progress_chart, undated_count
 from participants.models import Participant
 from tasks.models import Contribution, Task, Work, task_order
+from tasks.progress import completion_days
 from tasks.stats import milestone_counts, track_summary
 from tracks.choices import TrackKind
 
@@ -21,6 +24,7 @@ def track_detail(request, slug, track):
         raise Http404("No such track.")
     tasks = Task.objects.filter(track=track)
     summary = track_summary(track)
+    days = completion_days(track=track)
     context = {
         "edition": edition,
         "track": track,
@@ -28,6 +32,14 @@ def track_detail(request, slug, track):
         "board": summary.board,
         "milestones": list(track.milestones.all()),
         "milestone_counts": milestone_counts(track),
+        "progress": progress_chart(
+            days,
+            edition.starts_on,
+            edition.ends_on,
+            summary.figures.tasks_published,
+            timezone.localdate(),
+        ),
+        "undated": undated_count(days),
     }
     if track.kind != TrackKind.INDIVIDUAL:
         # Camp and Fundable projects are few: list them with mentors, people and grades.

@@ -56,12 +56,12 @@ def test_track_page_query_count_does_not_grow_with_projects(client, django_asser
     edition = EditionFactory(number=1, slug="1st")
     WorkFactory(task__track__edition=edition, task__track__kind="camp", contributors=["a"])
     track = edition.tracks.get()
-    # the results clock, edition, track, figures, board, milestones, milestone counts, projects,
-    # mentors, works, contributions
-    with django_assert_num_queries(11):
+    # the results clock, edition, track, figures, board, tasks completed per day (the progress
+    # chart), milestones, milestone counts, projects, mentors, works, contributions
+    with django_assert_num_queries(12):
         client.get("/editions/1st/tracks/camp/")
     for login in ("b", "c"):
         WorkFactory(task__track=track, contributors=[login])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get("/editions/1st/tracks/camp/")
     assert len(response.context["batches"][0][1]) == 3
