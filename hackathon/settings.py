@@ -301,7 +301,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation's 400, 404 and 429 with their bodies (and Retry-After).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "hackathon.api.schema.document_errors",
+        "hackathon.openapi.document_errors",
     ],
 }
 
@@ -329,7 +329,7 @@ AVATARS_GITHUB_HOST = "https://avatars.githubusercontent.com"
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site itself
 # only, no inline script or style. CSP_IMG_SRC adds origins for images, e.g. the object storage's
 # when uploads are served from it; GitHub's avatars host is added when AVATARS_GITHUB is on. The
-# API docs page widens img-src for itself (hackathon/api/docs.py).
+# API docs page widens img-src for itself (hackathon/api.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

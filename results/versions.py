@@ -13,9 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hackathon.api.serializers import FiguresSerializer
 from hackathon.exports import json_value
 from hackathon.models import Edition
+from hackathon.serializers import FiguresSerializer
 from participants.exports import (
     HONOUR_ROLL_HEADER,
     LEADERBOARD_HEADER,

@@ -1,3 +1,5 @@
+"""The editions' API serializers (hackathon/api.py): an edition, its tracks, their figures."""
+
 from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -88,3 +90,12 @@ class EditionDetailSerializer(EditionSerializer):
         tracks = self.context["tracks"]  # [(Track, Figures)]
         context = {"track_figures": {track.pk: figures for track, figures in tracks}}
         return TrackSerializer([track for track, _ in tracks], many=True, context=context).data
+
+
+class EditionPageSerializer(serializers.Serializer):
+    """A page of editions, when ``?limit=`` asks for one."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EditionSerializer(many=True)

@@ -1,14 +1,30 @@
+"""GET /api/editions/ and GET /api/editions/<slug>/: the editions and their figures as JSON;
+/api/docs/: the OpenAPI schema (hackathon/openapi.py) as a readable page.
+
+Swagger UI is served from the site itself (drf-spectacular-sidecar's copy, collected with the other
+static files), so the docs page works offline and under the site's Content-Security-Policy: no CDN,
+no inline script (the page's one script, static/js/api-docs.js, reads the schema's address from the
+page). Swagger UI's stylesheet draws its icons as ``data:`` images: this page, and no other, allows
+images from ``data:`` URIs.
+"""
+
+from csp.constants import SELF
+from csp.decorators import csp_replace
+from django.shortcuts import render
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from hackathon.access import get_edition_or_404, visible_editions
-from hackathon.api.pagination import BoundedPagination, window_parameters
-from hackathon.api.schema import TOO_MANY_REQUESTS
-from hackathon.api.serializers import EditionDetailSerializer, EditionSerializer
 from hackathon.caching import public_response
+from hackathon.openapi import TOO_MANY_REQUESTS
+from hackathon.pagination import BoundedPagination, window_parameters
 from hackathon.ratelimits import rate_limited
+from hackathon.serializers import (
+    EditionDetailSerializer,
+    EditionPageSerializer,
+    EditionSerializer,
+)
 from tasks.stats import edition_summary, editions_figures
 
 
@@ -17,15 +33,6 @@ class EditionPagination(BoundedPagination):
 
     default_limit = None
     max_limit = 100
-
-
-class EditionPageSerializer(serializers.Serializer):
-    """A page of editions, when ``?limit=`` asks for one."""
-
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = EditionSerializer(many=True)
 
 
 @extend_schema(
@@ -65,3 +72,9 @@ def edition_detail(request, slug):
     summary = edition_summary(edition)
     context = {"edition_figures": {edition.pk: summary.figures}, "tracks": summary.tracks}
     return Response(EditionDetailSerializer(edition, context=context).data)
+
+
+@csp_replace({"img-src": [SELF, "data:"]})
+@public_response()
+def api_docs(request):
+    return render(request, "hackathon/api_docs.html")
