@@ -145,7 +145,7 @@ def test_the_edition_page_draws_its_progress_week_by_week(client, seventh):
     assert "88 tasks published</text>" in html
     summary = re.search(r'<figcaption id="progress-summary">(.*?)</figcaption>', html, re.S)
     assert " ".join(summary.group(1).split()) == (
-        "By 2025-01-14, 27 of the 88 tasks published had been completed, over 18 weeks. "
+        "Completed by 2025-01-14, over 18 weeks: 27 of the 88 tasks published. "
         "26 more completed tasks have no completion date and are not drawn."
     )
     assert "<title>Week 13 (from 2024-12-07): 7 completed, 12 so far</title>" in html
@@ -184,7 +184,8 @@ def test_an_edition_in_progress_is_drawn_up_to_today(client):
         (DAY(2026, 3, 20), 0, 3),  # today, Beijing time
     ]
     assert 'points="4,150 133.7,118.0 263.4,54.0 356.0,54.0"' in html
-    assert "So far (2026-03-20, week 3), 3 of the 4 tasks published are completed." in html
+    assert "Completed so far (2026-03-20, week 3): 3 of the 4 tasks published." in html
+    assert '<text class="tick" x="180.0" y="168" text-anchor="middle">3 weeks</text>' in html
 
 
 @pytest.mark.parametrize("works", [1, 3])
