@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
@@ -137,13 +138,26 @@ class WorkInlineForm(forms.ModelForm):
         return cleaned_data
 
     def save(self, commit=True):
-        self.instance.identity = self.identity
-        return super().save(commit)
-
-    def _save_m2m(self):
         # The only many-to-many relation of a piece of work is its contributors, which go through
-        # Contribution rows: the default (set() with the cleaned value) does not apply.
-        set_contributors(self.instance, self.cleaned_data["contributors"])
+        # Contribution rows: ModelForm's own save_m2m (set() with the cleaned value) does not
+        # apply, so this form's saves them itself (now, or with save_m2m() after commit=False).
+        work = super().save(commit=False)
+        logins = self.cleaned_data["contributors"]
+        work.set_identity(logins)
+
+        def save_m2m():
+            set_contributors(work, logins)
+
+        self.save_m2m = save_m2m
+        if commit:
+            work.save()
+            save_m2m()
+        return work
+
+
+def marked_for_deletion(formset, form):
+    """Whether the form's "delete" box is ticked (a form without the box is kept)."""
+    return formset.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME, False)
 
 
 class WorkInlineFormSet(BaseInlineFormSet):
@@ -153,7 +167,7 @@ class WorkInlineFormSet(BaseInlineFormSet):
         super().clean()
         kept, leaving = {}, set()
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+            if marked_for_deletion(self, form):
                 leaving.add(form.stored_identity)
                 continue
             if form.identity is None:
@@ -203,8 +217,7 @@ class ContributionFormSet(BaseInlineFormSet):
         logins = [
             form.cleaned_data["participant"].login
             for form in self.forms
-            if form.cleaned_data.get("participant")
-            and not (self.can_delete and self._should_delete_form(form))
+            if form.cleaned_data.get("participant") and not marked_for_deletion(self, form)
         ]
         error = contributors_error(work.status, work.team, logins)
         if error:
@@ -213,4 +226,5 @@ class ContributionFormSet(BaseInlineFormSet):
         others = Work.objects.filter(task=work.task_id, identity=identity).exclude(pk=work.pk)
         if others.exists():
             raise ValidationError(duplicate_message(identity))
-        work.identity = identity
+        # The work's form saves it before these contributions: with its identity already.
+        work.set_identity(logins)

@@ -363,7 +363,7 @@ class Work(models.Model):
 
     def save(self, *args, **kwargs):
         if self.team.strip() or not self.identity:
-            self.identity = self.current_identity()
+            self.set_identity()
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -390,21 +390,26 @@ class Work(models.Model):
             ) % {"awarded": format_stars(self.awarded_stars), "bound": format_stars(task.stars)}
         return None
 
-    def current_identity(self, logins=None):
+    def set_identity(self, logins=None):
+        """Set the identity (work_identity): the team, else the contributors, ``logins`` when
+        they are about to be saved, else the saved ones. The one place that sets it on a piece of
+        work: its save, the admin's forms and whoever changes its contributors come here; bulk
+        writers (the import) call work_identity themselves. Returns whether it changed."""
         if logins is None:
             logins = (
                 [c.participant.login for c in self.contributions.select_related("participant")]
                 if self.pk
                 else []
             )
-        return work_identity(self.team, logins)
+        identity = work_identity(self.team, logins)
+        changed, self.identity = identity != self.identity, identity
+        return changed
 
     def refresh_identity(self):
-        """Recompute the identity after the contributors changed."""
-        identity = self.current_identity()
-        if identity != self.identity:
-            self.identity = identity
-            Work.objects.filter(pk=self.pk).update(identity=identity)
+        """Set the identity after the contributors changed, and write it (that column alone: no
+        history record, no signal)."""
+        if self.set_identity():
+            Work.objects.filter(pk=self.pk).update(identity=self.identity)
 
     @property
     def pr_url_list(self):
