@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from github_sync import sync
+from github_sync.forms import SyncForm
+from github_sync.models import SyncRun
 from hackathon import imports
 from hackathon.admin_history import RecordedAdmin
 from hackathon.exports import XLSX_TYPE, export_response
@@ -150,6 +154,16 @@ class EditionAdmin(RecordedAdmin):
                 export,
                 name="hackathon_edition_certificates_export",
             ),
+            path(
+                "<path:object_id>/github-sync/",
+                self.admin_site.admin_view(self.github_sync_view),
+                name="hackathon_edition_github_sync",
+            ),
+            path(
+                "<path:object_id>/github-sync/<int:run_id>/",
+                self.admin_site.admin_view(self.github_sync_run_view),
+                name="hackathon_edition_github_sync_run",
+            ),
             *super().get_urls(),
         ]
 
@@ -236,6 +250,7 @@ class EditionAdmin(RecordedAdmin):
             "can_export_certificates": self.has_export_certificates_permission(request),
             "can_import": self.has_import_permission(request),
             "can_issue_certificates": self.has_issue_certificates_permission(request),
+            "can_sync_github": self.has_sync_permission(request),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -290,6 +305,62 @@ class EditionAdmin(RecordedAdmin):
             _("Issue certificates for %(edition)s"),
             state=ResultsState(state).label,
             warnings=warnings,
+        )
+
+    def has_sync_permission(self, request):
+        """Who may reconcile with GitHub: who may write pieces of work (what a sync writes)."""
+        return request.user.has_perms(["tasks.add_work", "tasks.change_work"])
+
+    def github_sync_view(self, request, object_id):
+        """The edition's reconciliations with GitHub: a form that starts one in the
+        background, and the runs so far (github_sync/sync.py)."""
+        if not self.has_sync_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        tracks = edition.tracks.exclude(pr_title_prefix="", tracking_issue_url="")
+        form = SyncForm(request.POST if request.method == "POST" else None, tracks=tracks)
+        if request.method == "POST" and form.is_valid():
+            try:
+                run = sync.start(
+                    edition,
+                    form.cleaned_data["track"] or None,
+                    dry_run=form.cleaned_data["dry_run"],
+                    user=request.user,
+                )
+            except sync.SyncRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                return redirect(sync_run_url(edition, run))
+        runs = SyncRun.objects.filter(edition=edition).select_related("track", "created_by")
+        return self.edition_page(
+            request,
+            edition,
+            "github_sync.html",
+            _("Sync %(edition)s with GitHub"),
+            form=form,
+            tracks=tracks,
+            runs=runs[:50],
+            token_set=bool(settings.GITHUB_TOKEN),
+        )
+
+    def github_sync_run_view(self, request, object_id, run_id):
+        """A run's page: its progress while it runs (the page reloads itself), then its counts,
+        the lines of what it changed and what to look at, or why it stopped."""
+        if not self.has_sync_permission(request):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition, pk=object_id)
+        run = get_object_or_404(
+            SyncRun.objects.select_related("track", "created_by"), pk=run_id, edition=edition
+        )
+        return self.edition_page(
+            request,
+            edition,
+            "github_sync_run.html",
+            # edition_page fills in the edition.
+            _("GitHub sync run %(run)d of %%(edition)s") % {"run": run.pk},
+            run=run,
+            summary=sync.summary(run),
+            refresh_seconds=None if run.finished else 2,
         )
 
     def has_import_permission(self, request):
@@ -587,6 +658,10 @@ class EditionAdmin(RecordedAdmin):
 
     def has_issue_certificates_permission(self, request):
         return request.user.has_perm("participants.add_certificate")
+
+
+def sync_run_url(edition, run):
+    return reverse("admin:hackathon_edition_github_sync_run", args=[edition.pk, run.pk])
 
 
 def job_url(edition, job):

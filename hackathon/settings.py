@@ -238,6 +238,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/
 # GitHub's webhook deliveries are signed with this secret (github_sync/views.py); without it
 # every delivery is refused.
 GITHUB_WEBHOOK_SECRET = os.environ.get("GITHUB_WEBHOOK_SECRET", "")
+# The reconciliation with GitHub (manage.py sync_github, the edition's "Sync with GitHub" in the
+# admin) reads GitHub's REST API with this token (read-only access to public repositories is
+# enough); without it the sync refuses to run.
+GITHUB_TOKEN = os.environ.get("GITHUB_TOKEN", "").strip()
 
 # Objections (results/views.py): how many a client address and a GitHub login may file, counted
 # in the cache (django-ratelimit; Redis shares the counts between app servers). Behind a proxy,
