@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from github_sync import sync
 from github_sync.forms import SyncForm
 from github_sync.models import SyncRun
-from hackathon import imports
+from hackathon import admin_import as imports
 from hackathon.admin_history import RecordedAdmin
 from hackathon.exports import XLSX_TYPE, export_response
 from hackathon.models import Edition, ResultsState

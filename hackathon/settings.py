@@ -284,7 +284,7 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # Reasons are sentences (an objection's outcome, an import's file), not 100-character labels.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # An admin upload larger than this (bytes; about 1,500 rows of CSV) is imported as a background
-# task with its progress shown, not within the request (hackathon/imports.py).
+# task with its progress shown, not within the request (hackathon/admin_import.py).
 IMPORT_INLINE_MAX_BYTES = envint("IMPORT_INLINE_MAX_BYTES", 256 * 1024)
 
 REST_FRAMEWORK = {

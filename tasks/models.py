@@ -507,10 +507,10 @@ class TaskTally(models.Model):
 
 
 class ImportJob(models.Model):
-    """An import of a large file from the admin, run as a background task (hackathon/imports.py):
-    a preview (a dry run) first, then, when the organizer confirms it, the import itself. The
-    file waits in the default storage meanwhile; the outcome (the report, or the file's errors)
-    is kept here for the page that follows the job."""
+    """An import of a large file from the admin, run as a background task
+    (hackathon/admin_import.py): a preview (a dry run) first, then, when the organizer confirms
+    it, the import itself. The file waits in the default storage meanwhile; the outcome (the
+    report, or the file's errors) is kept here for the page that follows the job."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting for a worker")

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from hackathon.imports import MAX_SIZE, SESSION_KEY
+from hackathon.admin_import import MAX_SIZE, SESSION_KEY
 from participants.models import Participant
 from tasks.models import Contribution, Direction, Task, Work
 from tasks.stats import Figures, edition_figures

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from hackathon import imports
+from hackathon import admin_import
 from tasks.models import ImportJob
 from tasks.stats import edition_figures
 from tests.factories import EditionFactory, UserFactory
@@ -137,7 +137,7 @@ def test_the_upload_request_only_queues_the_job_when_a_worker_runs_it(
     assert '<meta http-equiv="refresh" content="2">' in content
     assert "The import starts as soon as a worker is free" in content
 
-    imports.run_import_job.call(job.pk)  # what the worker does
+    admin_import.run_import_job.call(job.pk)  # what the worker does
 
     assert counts_table(organizer_client.get(response["Location"]))[2] == ("tasks", 89, 0, 0)
 
@@ -151,7 +151,7 @@ def test_a_running_job_shows_how_far_it_is(organizer_client, organizer, edition)
         language="en",
         state=ImportJob.State.RUNNING,
     )
-    imports.ProgressReporter(job.pk)("writing", 24000, 63000)
+    admin_import.ProgressReporter(job.pk)("writing", 24000, 63000)
 
     page = organizer_client.get(job_url(edition, job)).content.decode()
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from github_sync import issue_table
 from github_sync.issue_table import import_issue_table
-from hackathon.imports import run_import
+from hackathon.admin_import import run_import
 from participants.models import Participant
 from tasks.importing import ImportRejected
 from tasks.models import Direction, Task, Work

@@ -1,4 +1,9 @@
-"""The admin's import of an edition's tasks and results: the upload form and the staged files.
+"""The admin's import of an edition's tasks and results (the edition's import page in
+hackathon/admin.py): the upload form, the staged files and the background job.
+
+The import itself is tasks/importing.py (CSV and XLSX) or, for a tracking issue's Markdown,
+github_sync/issue_table.py; this module chooses between them, so it sits above both, beside the
+admin that uses it, rather than in tasks/ (which imports nothing from github_sync/).
 
 The page imports in two steps, a preview (a dry run) and a confirmation, and the file is uploaded
 once. Between the two it is kept in the default storage under ``imports/<token>.<ext>``, where any
