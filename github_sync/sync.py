@@ -451,6 +451,7 @@ class Reader:
             comments_read=self.run.comments_read,
             requests=self.run.requests,
             not_modified=self.run.not_modified,
+            rate_limit_remaining=self.run.rate_limit_remaining,
         )
 
 
@@ -511,6 +512,14 @@ def apply_comment(read: SignUp, number):
         person = person_for(read.login)
         apply = withdrawal if read.withdraw else sign_up
         return Outcome([apply(read.track, number, person)])
+
+
+def line_parts(line):
+    """(the GitHub address, the rest) of an outcome line, or ("", line) when it names none."""
+    address, separator, text = line.partition(": ")
+    if separator and address.startswith("https://github.com/"):
+        return address, text
+    return "", line
 
 
 def notable(url, outcome):

@@ -359,6 +359,7 @@ class EditionAdmin(RecordedAdmin):
             # edition_page fills in the edition.
             _("GitHub sync run %(run)d of %%(edition)s") % {"run": run.pk},
             run=run,
+            lines=[sync.line_parts(line) for line in run.lines],
             summary=sync.summary(run),
             refresh_seconds=None if run.finished else 2,
         )

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import respx
 import time_machine
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -297,16 +298,15 @@ def test_the_edition_page_starts_a_sync_whose_page_shows_its_outcome(
     assert (run.track, run.created_by.username, run.state) == (track, "organizer", "done")
     page = organizer_client.get(started["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     lines = page[page.index('<ul id="github-sync-lines">') :].split("</ul>")[0]
-    assert lines == (
-        '<ul id="github-sync-lines">'
-        "<li>https://github.com/PaddlePaddle/Paddle/issues/68242#issuecomment-2360000101: "
-        "ignored: no task number after 【报名】</li>"
-        "<li>https://github.com/PaddlePaddle/Paddle/issues/68242#issuecomment-2360000123: "
-        "No.33: Asthestarsfalll signed up</li>"
-        "<li>https://github.com/PaddlePaddle/Paddle/issues/68242#issuecomment-2360000188: "
-        "No.33: zeroRains signed up</li>"
-        "<li>https://github.com/PaddlePaddle/Paddle/issues/68242#issuecomment-2360000201: "
-        "No.99: no such task</li>"
+    comment = "https://github.com/PaddlePaddle/Paddle/issues/68242#issuecomment-"
+    assert lines == '<ul id="github-sync-lines">' + "".join(
+        f'<li><a href="{comment}{number}" rel="noreferrer">{comment}{number}</a>: {text}</li>'
+        for number, text in [
+            (2360000101, "ignored: no task number after 【报名】"),
+            (2360000123, "No.33: Asthestarsfalll signed up"),
+            (2360000188, "No.33: zeroRains signed up"),
+            (2360000201, "No.99: no such task"),
+        ]
     )
     assert f"Run {run.pk}: 0 PRs and 6 comments read, 2 changes made" in page
     assert 'http-equiv="refresh"' not in page  # done: the page stops reloading
@@ -358,3 +358,31 @@ def test_the_admin_refuses_without_a_token_and_starts_nothing(
 
     assert "GITHUB_TOKEN is not set: the sync reads GitHub" in page
     assert SyncRun.objects.count() == 0
+
+
+def test_a_repository_github_does_not_know_is_a_line_not_a_stop(github, track):
+    track.tracking_issue_url, track.repositories = "", "PaddlePaddle/Padle"
+    track.save()
+    github.get("/repos/PaddlePaddle/Padle/pulls").mock(side_effect=like_github("not_found"))
+
+    output = sync_github()
+
+    assert output[:2] == [
+        "/repos/PaddlePaddle/Padle/pulls: not found on GitHub (404); nothing was read there",
+        CHANGES[1],
+    ]
+    assert SyncRun.objects.get().state == "done"
+
+
+def test_a_track_names_its_repositories_as_owner_and_name(track):
+    track.repositories = "PaddlePaddle/Paddle, https://github.com/PaddlePaddle/community"
+
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
+        track.full_clean()
+
+    assert refused.value.message_dict == {
+        "repositories": [
+            "Write each repository as owner/name (e.g. PaddlePaddle/Paddle), not "
+            "“https://github.com/PaddlePaddle/community”."
+        ]
+    }
