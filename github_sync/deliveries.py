@@ -7,6 +7,7 @@ payload is some 30 KB; only the outcome is kept). A delivery whose processing fa
 payload, and GitHub's "Redeliver" (the same delivery id) queues it again.
 """
 
+import json
 import logging
 
 from django.db import transaction
@@ -45,15 +46,16 @@ def process_delivery(delivery_pk: int):
                 # Every change the delivery makes is on the record with it as its reason.
                 reason = f"GitHub {delivery.event} webhook, delivery {delivery.delivery_id}"
                 with change_reason(reason):
-                    outcome = dispatch(delivery.event, delivery.payload or {})
+                    outcome = dispatch(delivery.event, json.loads(delivery.payload or "{}"))
         except Exception:
             logger.exception("GitHub delivery %s failed", delivery.delivery_id)
             delivery.state = Delivery.State.FAILED
             delivery.outcome = "failed: nothing was changed (redeliver it from GitHub to retry)"
         else:
             delivery.state = Delivery.State.DONE
-            delivery.outcome = outcome
-            delivery.payload = None
+            # A text column takes no NUL, which a forged login could carry into the words.
+            delivery.outcome = outcome.replace("\x00", "")
+            delivery.payload = ""
         delivery.processed_at = timezone.now()
         delivery.save(update_fields=["state", "outcome", "payload", "processed_at"])
     return delivery.state

@@ -18,7 +18,9 @@ class Delivery(models.Model):
     event = models.CharField(_("event"), max_length=50)
     action = models.CharField(_("action"), max_length=50, blank=True)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.DONE)
-    payload = models.JSONField(_("payload"), null=True, blank=True)
+    # The payload as JSON text (ASCII, escaped): PostgreSQL's jsonb refuses a "\u0000" that a
+    # comment may hold. Empty once the delivery is applied.
+    payload = models.TextField(_("payload"), blank=True, default="")
     outcome = models.TextField(_("outcome"), blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)

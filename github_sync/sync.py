@@ -418,7 +418,7 @@ class Reader:
         kept = [
             {
                 "number": pull.number,
-                "title": pull.title,
+                "title": text(pull.title),
                 "html_url": pull.html_url,
                 "state": pull.state,
                 "user": {"login": pull.user.login if pull.user else ""},
@@ -437,7 +437,7 @@ class Reader:
             {
                 "id": comment.id,
                 "html_url": comment.html_url,
-                "body": comment.body,
+                "body": text(comment.body),
                 "user": {"login": comment.user.login if comment.user else ""},
             }
             for comment in comments
@@ -453,6 +453,11 @@ class Reader:
             not_modified=self.run.not_modified,
             rate_limit_remaining=self.run.rate_limit_remaining,
         )
+
+
+def text(value):
+    """A string as a JSON column takes it: PostgreSQL's jsonb refuses NUL."""
+    return (value or "").replace("\x00", "")
 
 
 def next_page(link):

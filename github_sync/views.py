@@ -66,12 +66,12 @@ def webhook(request):
                 "event": event[:50],
                 "action": str(payload.get("action") or "")[:50],
                 "state": Delivery.State.QUEUED,
-                "payload": payload,
+                "payload": json.dumps(payload),
             },
         )
         retry = not created and delivery.state == Delivery.State.FAILED
         if retry:
-            delivery.state, delivery.payload = Delivery.State.QUEUED, payload
+            delivery.state, delivery.payload = Delivery.State.QUEUED, json.dumps(payload)
             delivery.save(update_fields=["state", "payload"])
         if created or retry:
             # With the database backend the task's row commits with the delivery, so a worker

@@ -366,7 +366,7 @@ def test_a_delivery_is_answered_before_it_is_applied_and_applied_once(client, tr
         {"delivery": "d-9", "state": "queued", "outcome": "", "replay": False},
     )
     assert replay.json() == {"delivery": "d-9", "state": "queued", "outcome": "", "replay": True}
-    assert (queued.payload["pull_request"]["title"], Work.objects.count()) == (
+    assert (json.loads(queued.payload)["pull_request"]["title"], Work.objects.count()) == (
         "【Hackathon 7th No.33】Add x",
         0,
     )
@@ -374,7 +374,7 @@ def test_a_delivery_is_answered_before_it_is_applied_and_applied_once(client, tr
     assert process_delivery.call(queued.pk) == "done"  # what the worker does
     assert process_delivery.call(queued.pk) is None  # a task run twice applies it once
     done = Delivery.objects.get()
-    assert (done.state, done.outcome, done.payload) == ("done", "No.33: zeroRains completed", None)
+    assert (done.state, done.outcome, done.payload) == ("done", "No.33: zeroRains completed", "")
     assert [status for _, _, status, *_ in works()] == [WorkStatus.COMPLETED]
     assert deliver(client, merged, delivery="d-9").json() == {
         "delivery": "d-9",
@@ -408,3 +408,10 @@ def test_a_failed_delivery_changes_nothing_and_is_applied_when_redelivered(
         "replay": True,
     }
     assert [identity for _, identity, *_ in works()] == ["people:zerorains"]
+
+
+def test_a_payload_with_a_nul_is_stored_and_applied(client, tracked):
+    # PostgreSQL's jsonb refuses "\u0000": the payload waits as JSON text.
+    response = deliver(client, comment("【报名】: 24\u0000"), event="issue_comment")
+
+    assert response.json()["outcome"] == "No.24: zeroRains signed up"
