@@ -101,7 +101,7 @@ def test_the_example_workbook_holds_the_same_rows_under_a_frozen_filtered_header
     assert [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)] == expected
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:Q{len(expected)}"
-    # Wide enough for its longest cell: the fundable project's title, in CJK (two units a character).
+    # As wide as its longest cell, the fundable project's title (a CJK character counts twice).
     assert sheet.column_dimensions["C"].width == 33
 
 
@@ -129,7 +129,9 @@ def test_the_example_imports_as_the_docs_say(organizer_client, edition, format):
 
 @pytest.mark.parametrize("format", ["pdf", "CSV", "csv%00"])
 def test_other_formats_are_not_found(organizer_client, format):
-    assert organizer_client.get(f"/admin/hackathon/edition/import-example.{format}").status_code == 404
+    assert (
+        organizer_client.get(f"/admin/hackathon/edition/import-example.{format}").status_code == 404
+    )
 
 
 def test_the_example_is_for_those_who_may_import(client):
