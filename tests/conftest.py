@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import translation
 
 from hackathon.clock import clock_moved
 from hackathon.models import Edition
@@ -16,6 +17,21 @@ from tracks.models import Milestone, Track
 Mentor = Task.mentors.through
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def english_site(settings):
+    """The site in English (its default language is Chinese), for tests that read its messages."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploads (staged imports among them) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -203,12 +203,16 @@ def test_a_second_run_asks_conditionally_and_changes_nothing(github, track):
 
 
 def test_a_dry_run_counts_the_changes_and_saves_none(github, track):
+    track.pr_title_prefix = ""  # its tracking issue only: no PR is read
+    track.save()
+
     output = sync_github("--dry-run")
 
     assert output[-1].endswith(
-        "8 changes made (5 requests to GitHub, 0 of them answered “not modified”). A dry run: "
-        "nothing was saved."
+        "0 PRs and 6 comments read, 2 changes made (2 requests to GitHub, 0 of them answered "
+        "“not modified”). A dry run: nothing was saved."
     )
+    assert output[1] == CHANGES[0]  # what it would do
     assert (Work.objects.count(), Work.history.count()) == (0, 0)
 
 

@@ -18,10 +18,10 @@ from results.versions import publish
 from tasks.choices import WorkStatus
 from tasks.importing import import_tasks
 from tasks.models import Contribution, Task, Work
+from tests.admin_posts import management, rows, work_form
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 from tests.github_sync.test_webhook import SECRET, deliver, pull
 from tests.tasks.test_import import csv_file, row
-from tests.test_admin import management, rows, work_form
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2025, 1, 26, 12, 0, tzinfo=datetime.UTC)

@@ -10,21 +10,14 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from participants.admin import CertificateAdmin
 from participants.certificates import issue_certificates
 from participants.models import Certificate, Participant
 from tests.factories import EditionFactory, ParticipantFactory, TaskFactory, WorkFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 def messages_of(response):

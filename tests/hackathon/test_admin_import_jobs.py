@@ -5,13 +5,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from hackathon import admin_import
 from tasks.models import ImportJob
 from tasks.stats import edition_figures
 from tests.factories import EditionFactory, UserFactory
-from tests.test_admin_import import (
+from tests.hackathon.test_admin_import import (
     BAD,
     GOOD,
     GOOD_FIGURES,
@@ -24,22 +23,9 @@ from tests.test_admin_import import (
     table_counts,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site", "media")]
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

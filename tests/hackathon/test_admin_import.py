@@ -13,7 +13,6 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from hackathon.admin_import import MAX_SIZE, SESSION_KEY
 from participants.models import Participant
@@ -22,26 +21,12 @@ from tasks.stats import Figures, edition_figures
 from tests.factories import EditionFactory, UserFactory, organizers_group
 from tracks.models import Track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site", "media")]
 
-PADDLE6 = Path(__file__).parent / "tasks" / "data" / "paddle6.csv"
+TESTS = Path(__file__).parents[1]
+PADDLE6 = TESTS / "tasks" / "data" / "paddle6.csv"
 COLUMNS = ["track", "code", "title", "direction", "stars", "status", "contributors", "team"]
 Mentor = Task.mentors.through
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the admin's English messages (the site's default language is Chinese)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Staged uploads go to a folder of the test's own."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -464,7 +449,7 @@ def test_the_page_is_in_chinese_by_default(organizer_client, edition, settings):
 
 # A tracking issue's Markdown ----------------------------------------------------------------------
 
-ISSUE = (Path(__file__).parent / "github_sync" / "data" / "tracking_issue_7th.md").read_bytes()
+ISSUE = (TESTS / "github_sync" / "data" / "tracking_issue_7th.md").read_bytes()
 
 
 def test_a_tracking_issue_is_previewed_and_imported_like_a_csv_file(organizer_client, edition):
