@@ -261,7 +261,7 @@ def test_characters_the_font_lacks_are_boxes_in_both_renderings():
 
 
 @hypothesis.settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     title=st.text(st.characters(exclude_characters="\x00"), max_size=200),
