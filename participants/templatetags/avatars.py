@@ -10,9 +10,10 @@ Standing). The first of these that applies is shown, in a round frame of ``size`
 3. the initial of the name (else of the login) on a colour picked from the login, drawn by the
    stylesheet from the frame's ``data-initial``: no request at all.
 
-An image is laid over the initial, so an image that fails to load (offline, a deleted account)
-shows the initial behind it, without a script. The frame is decorative (``aria-hidden``, the
-image's ``alt=""``): the name is written beside it.
+An image is laid over the initial, so an image still loading shows the initial behind it; one
+that fails to load (offline, a deleted account) is drawn by browsers with its ``::after``, which
+the stylesheet fills with the image's own ``data-initial`` over its broken-image icon: no script.
+The frame is decorative (``aria-hidden``, the image's ``alt=""``): the name is written beside it.
 """
 
 import unicodedata
@@ -107,11 +108,12 @@ def avatar(person, size=24):
         )
     return format_html(
         '<span class="{}" data-initial="{}" aria-hidden="true">'
-        '<img src="{}" alt="" width="{}" height="{}" loading="lazy" referrerpolicy="no-referrer">'
-        "</span>",
+        '<img src="{}" alt="" width="{}" height="{}" loading="lazy" referrerpolicy="no-referrer" '
+        'data-initial="{}"></span>',
         classes,
         letter,
         src,
         size,
         size,
+        letter,
     )
