@@ -3,16 +3,14 @@ GET /api/certificates/<serial>/: what a certificate says; GET /api/people/<login
 
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
+from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
 from hackathon.openapi import TOO_MANY_REQUESTS
 from hackathon.pagination import MAX_OFFSET, window_parameters
@@ -20,8 +18,7 @@ from hackathon.params import MAX_VALUE_LENGTH, BadParameters, whole_number
 from hackathon.ratelimits import rate_limited
 from participants.certificates import certified_works, get_certificate_or_404, honour_of
 from participants.leaderboard import all_time_board, edition_board
-from participants.models import Participant
-from participants.profile import ranked_profile
+from participants.profile import public_profile_or_404
 from participants.rendering import png_url, verification_url
 from participants.serializers import CertificateSerializer, LeaderboardSerializer, PersonSerializer
 from tracks.access import kind_or_404
@@ -170,11 +167,7 @@ def _edition(part):
 def person_detail(request, login):
     """A person's public profile (the login ignores case): ranks, work, mentorships and
     certificates in the public editions."""
-    person = get_object_or_404(Participant.objects.by_login(login))
-    editions = list(visible_editions())
-    profile = ranked_profile(person, editions)
-    if not profile.editions and not profile.mentored:
-        raise NotFound("Nobody with this login has public results.")
+    person, profile = public_profile_or_404(login)
     data = {
         "login": person.login,
         "name": person.name,

@@ -3,8 +3,12 @@
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from hackathon.access import visible_editions
 from participants.leaderboard import all_time_board, edition_ranks
-from participants.models import Certificate
+from participants.models import Certificate, Participant
 from participants.scores import share_expression
 from tasks.models import Contribution, Task, task_order
 from tasks.stats import points_expression
@@ -83,3 +87,14 @@ def ranked_profile(person, editions):
     if profile.editions:
         profile.all_time = all_time_board().standing_of(person.pk)
     return profile
+
+
+def public_profile_or_404(login, user=None):
+    """(person, ranked profile) of the person with this login (any case) in the editions the
+    caller may see: the profile page's and the API's. A 404 for nobody, and for somebody known
+    only from drafts, who is not public."""
+    person = get_object_or_404(Participant.objects.by_login(login))
+    profile = ranked_profile(person, list(visible_editions(user)))
+    if not profile.editions and not profile.mentored:
+        raise Http404("Nobody with this login has public results.")
+    return person, profile

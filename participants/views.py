@@ -1,11 +1,10 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
 from hackathon.access import get_edition_or_404, get_track_or_404, visible_editions
 from hackathon.caching import public_response
-from hackathon.models import Edition
 from hackathon.params import page_number
 from participants.certificates import (
     certified_works,
@@ -15,8 +14,7 @@ from participants.certificates import (
 )
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
-from participants.models import Participant
-from participants.profile import ranked_profile
+from participants.profile import public_profile_or_404
 from participants.rendering import png_url, render_pdf, render_png, verification_url
 from tracks.access import kind_or_404
 from tracks.choices import TrackKind
@@ -50,7 +48,7 @@ def edition_leaderboard(request, slug):
 
 @public_response("track", "page")
 def leaderboard(request):
-    editions = list(Edition.objects.public())
+    editions = list(visible_editions())
     kind = kind_or_404(request.GET.get("track"))
     return render(
         request,
@@ -67,12 +65,7 @@ def leaderboard(request):
 
 @public_response()
 def participant_detail(request, login):
-    person = get_object_or_404(Participant.objects.by_login(login))
-    editions = list(visible_editions(request.user))
-    profile = ranked_profile(person, editions)
-    if not profile.editions and not profile.mentored:
-        # Somebody known only from drafts is not public.
-        raise Http404("No public results for this person.")
+    person, profile = public_profile_or_404(login, request.user)
     return render(
         request,
         "participants/participant_detail.html",

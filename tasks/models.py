@@ -243,10 +243,16 @@ def validate_pr_urls(value):
         validate(url)
 
 
+def counted_work(prefix=""):
+    """Completed work of published tasks, reached through ``prefix`` (e.g. "work__"): what earns
+    points, rewards and certificates. The one definition of counted work."""
+    return Q(**{f"{prefix}status": WorkStatus.COMPLETED, f"{prefix}task__withdrawn": False})
+
+
 class WorkQuerySet(models.QuerySet):
     def counted(self):
-        """Completed work of published tasks: what earns points, rewards and certificates."""
-        return self.filter(status=WorkStatus.COMPLETED, task__withdrawn=False)
+        """Counted work (counted_work)."""
+        return self.filter(counted_work())
 
 
 class Work(models.Model):
@@ -422,8 +428,8 @@ class Work(models.Model):
 
 class ContributionQuerySet(models.QuerySet):
     def counted(self):
-        """Contributions to counted work (WorkQuerySet.counted): the one definition."""
-        return self.filter(work__status=WorkStatus.COMPLETED, work__task__withdrawn=False)
+        """Contributions to counted work (counted_work)."""
+        return self.filter(counted_work("work__"))
 
 
 class Contribution(models.Model):

@@ -117,8 +117,10 @@ def test_a_camper_s_work_carries_the_grade(client, alice):
 
 
 def test_unknown_people_and_people_known_only_from_drafts_are_not_found(client, alice):
-    assert client.get("/api/people/nobody/").status_code == 404
-    assert client.get("/api/people/drafty/").status_code == 404
+    nobody, drafty = client.get("/api/people/nobody/"), client.get("/api/people/drafty/")
+
+    assert (nobody.status_code, drafty.status_code) == (404, 404)
+    assert drafty.json() == {"detail": "Nobody with this login has public results."}
 
 
 def test_somebody_without_completed_work_has_no_ranks(client, alice):
