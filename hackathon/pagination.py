@@ -31,17 +31,20 @@ def window_parameters(what, max_limit, default_limit=None, min_limit=1):
 
 
 class BoundedPagination(LimitOffsetPagination):
-    """DRF's limit and offset, strictly: ASCII whole numbers within bounds, else a 400."""
+    """DRF's limit and offset, strictly: ASCII whole numbers within bounds, else a 400. The one
+    reading of ``?limit=&offset=`` in the API: lists of rows page with it as DRF does, the
+    leaderboards (an envelope of their own) read their window from it."""
 
     default_limit = 50
     max_limit = 200
+    min_limit = 1
 
     def get_limit(self, request):
         return whole_number(
             request.query_params,
             self.limit_query_param,
             default=self.default_limit,
-            low=1,
+            low=self.min_limit,
             high=self.max_limit,
         )
 
@@ -50,10 +53,14 @@ class BoundedPagination(LimitOffsetPagination):
             request.query_params, self.offset_query_param, default=0, low=0, high=MAX_OFFSET
         )
 
+    def window(self, request):
+        """(offset, limit) asked for, the offset read first (a 400 names the first bad one)."""
+        return self.get_offset(request), self.get_limit(request)
+
     def paginate_queryset(self, queryset, request, view=None):
         self.get_offset(request)  # a bad offset is a 400 even where no limit asks for a page
         return super().paginate_queryset(queryset, request, view)
 
     @classmethod
     def parameters(cls, what):
-        return window_parameters(what, cls.max_limit, cls.default_limit)
+        return window_parameters(what, cls.max_limit, cls.default_limit, cls.min_limit)

@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
 from hackathon.openapi import TOO_MANY_REQUESTS
-from hackathon.pagination import MAX_OFFSET, window_parameters
-from hackathon.params import MAX_VALUE_LENGTH, BadParameters, whole_number
+from hackathon.pagination import BoundedPagination
+from hackathon.params import MAX_VALUE_LENGTH, BadParameters
 from hackathon.ratelimits import rate_limited
 from participants.certificates import certified_works, get_certificate_or_404, honour_of
 from participants.leaderboard import all_time_board, edition_board
@@ -24,25 +24,22 @@ from participants.serializers import CertificateSerializer, LeaderboardSerialize
 from tracks.access import kind_or_404
 from tracks.choices import TrackKind
 
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
 
+class BoardPagination(BoundedPagination):
+    """A board's rows: 100 by default, up to 1,000; ``limit=0`` asks for the count alone."""
 
-def _window(request):
-    """(offset, limit) from the query string, or a 400 that says which parameter is wrong."""
-    query = request.query_params
-    offset = whole_number(query, "offset", default=0, low=0, high=MAX_OFFSET)
-    limit = whole_number(query, "limit", default=DEFAULT_LIMIT, low=0, high=MAX_LIMIT)
-    return offset, limit
+    default_limit = 100
+    max_limit = 1000
+    min_limit = 0
 
 
 def _page(request, board):
-    offset, limit = _window(request)
+    offset, limit = BoardPagination().window(request)
     data = {"count": len(board), "results": board[offset : offset + limit] if limit else []}
     return Response(LeaderboardSerializer(data).data)
 
 
-WINDOW_PARAMETERS = window_parameters("Rows", MAX_LIMIT, DEFAULT_LIMIT, min_limit=0)
+WINDOW_PARAMETERS = BoardPagination.parameters("Rows")
 
 
 @extend_schema(
