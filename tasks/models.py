@@ -96,9 +96,6 @@ class TaskQuerySet(models.QuerySet):
     def published(self):
         return self.filter(withdrawn=False)
 
-    def public(self):
-        return self.filter(track__edition__is_public=True)
-
     def for_edition(self, edition):
         return self.filter(track__edition=edition)
 
