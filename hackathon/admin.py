@@ -15,7 +15,7 @@ from github_sync.forms import SyncForm
 from github_sync.models import SyncRun
 from hackathon import admin_import as imports
 from hackathon.admin_history import RecordedAdmin
-from hackathon.exports import XLSX_TYPE, export_response
+from hackathon.exports import ORGANIZER_FORMATS, XLSX_TYPE, export_response, format_or_404
 from hackathon.models import Edition, ResultsState
 from participants.certificates import issue_certificates
 from participants.exports import certificate_header, certificate_rows
@@ -177,8 +177,7 @@ class EditionAdmin(RecordedAdmin):
         return export_response(format, header, rows, f"certificates-{edition.slug}")
 
     def certificates_export_view(self, request, object_id, format):
-        if format not in ("csv", "xlsx"):
-            raise Http404("Certificates are exported as CSV or XLSX.")
+        format_or_404(format, ORGANIZER_FORMATS)
         if not self.has_export_certificates_permission(request):
             raise PermissionDenied
         return self.certificates_export(get_object_or_404(Edition, pk=object_id), format)
@@ -229,8 +228,7 @@ class EditionAdmin(RecordedAdmin):
         )
 
     def payouts_export_view(self, request, object_id, format):
-        if format not in ("csv", "xlsx"):
-            raise Http404("Payouts are exported as CSV or XLSX.")
+        format_or_404(format, ORGANIZER_FORMATS)
         if not self.has_payouts_permission(request):
             raise PermissionDenied
         edition = get_object_or_404(Edition, pk=object_id)

@@ -18,7 +18,7 @@ import unicodedata
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -34,6 +34,11 @@ XLSX_MEASURED = 200  # rows whose cells set the columns' widths
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_TYPE = "application/json"
+
+# The formats the site's downloads take (anybody's), and the organizers' exports (the admin's and
+# the commands'): spreadsheets for people who pay rewards and print certificates.
+PUBLIC_FORMATS = ("csv", "json")
+ORGANIZER_FORMATS = ("csv", "xlsx")
 
 
 def neutralise(value):
@@ -153,6 +158,14 @@ def stream(format, header, rows):
     return writer(header, rows)
 
 
+def format_or_404(format, formats=PUBLIC_FORMATS):
+    """The format a download's address ends with (its URL takes any), or a 404."""
+    if format not in formats:
+        names = " or ".join(name.upper() for name in formats)
+        raise Http404(f"Exports are {names}.")
+    return format
+
+
 def export_response(format, header, rows, filename):
     """A download of the export, streamed as it is written."""
     _, content_type = WRITERS[format]
@@ -181,7 +194,7 @@ class ExportCommand(BaseCommand):
         parser.add_argument("--output", help="the file to write; standard output when omitted")
 
     def handle(self, *args, edition, format, output, **options):
-        if format not in ("csv", "xlsx"):
+        if format not in ORGANIZER_FORMATS:
             raise CommandError(f"Unknown format “{format}”: choose csv or xlsx.")
         edition = edition_or_error(edition)
         chunks = stream(format, self.header, self.rows(edition))

@@ -4,11 +4,9 @@
 They hold public fields only; drafts are a 404 like their pages.
 """
 
-from django.http import Http404
-
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
-from hackathon.exports import export_response
+from hackathon.exports import export_response, format_or_404
 from hackathon.ratelimits import rate_limited
 from participants.exports import (
     HONOUR_ROLL_HEADER,
@@ -19,19 +17,12 @@ from participants.exports import (
 from participants.leaderboard import all_time_board, edition_board
 from tracks.access import kind_or_404
 
-PUBLIC_FORMATS = ("csv", "json")
-
-
-def check_format(format):
-    if format not in PUBLIC_FORMATS:
-        raise Http404("Exports are CSV or JSON.")
-
 
 @public_response("track")
 @rate_limited("exports")
 def edition_leaderboard_export(request, slug, format):
     """The edition's leaderboard (or one track's, with ?track=), every row."""
-    check_format(format)
+    format_or_404(format)
     edition = get_edition_or_404(slug, request.user)
     track = get_track_or_404(edition.tracks.all(), request.GET.get("track"))
     board = edition_board(edition, track)
@@ -43,7 +34,7 @@ def edition_leaderboard_export(request, slug, format):
 @rate_limited("exports")
 def leaderboard_export(request, format):
     """The all-time leaderboard over every public edition (or one kind of track, with ?track=)."""
-    check_format(format)
+    format_or_404(format)
     kind = kind_or_404(request.GET.get("track"))
     name = "leaderboard" + (f"-{kind}" if kind else "")
     return export_response(format, LEADERBOARD_HEADER, leaderboard_rows(all_time_board(kind)), name)
@@ -53,7 +44,7 @@ def leaderboard_export(request, format):
 @rate_limited("exports")
 def honour_roll_export(request, slug, format):
     """Every completed piece of work of the edition with its people, stars and reward."""
-    check_format(format)
+    format_or_404(format)
     edition = get_edition_or_404(slug, request.user)
     rows = honour_roll_rows(edition)
     return export_response(format, HONOUR_ROLL_HEADER, rows, f"honour-roll-{edition.slug}")

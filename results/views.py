@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from hackathon.access import get_edition_or_404
 from hackathon.caching import public_response
-from hackathon.exports import export_response
+from hackathon.exports import export_response, format_or_404
 from hackathon.models import in_language
 from hackathon.ratelimits import rate_limited
 from participants.exports import HONOUR_ROLL_HEADER
@@ -113,8 +113,7 @@ def csv_row(row):
 @rate_limited("exports")
 def version_export(request, slug, number, format):
     """The version's honour roll as CSV, or the whole version as JSON."""
-    if format not in ("csv", "json"):
-        raise Http404("A version is exported as CSV or JSON.")
+    format_or_404(format)
     edition, version = get_version_or_404(request, slug, number)
     name = f"results-{edition.slug}-v{version.number}"
     if format == "csv":
