@@ -1,6 +1,6 @@
 """People's faces in a real browser: a GitHub avatar is shown over the initial, and one that
-cannot load (the browser is offline here) shows the initial exactly as if there were no picture,
-without a script.
+is still loading or cannot load (the browser is offline here) shows the initial exactly as if
+there were no picture, without a script.
 
 The avatars' HTML is the template tag's, under the site's stylesheet; the browser answers GitHub's
 avatars host itself (a local picture, or a network error): nothing is loaded from GitHub. (The
@@ -48,26 +48,32 @@ def test_a_github_avatar_covers_the_initial_and_one_that_fails_shows_it(page, se
     requested = []
 
     def answer(route):
-        """Offline, but for the picture asked for with &online."""
+        """Offline, but for the picture asked for with &online (and &loading never answered)."""
         requested.append(route.request.url)
         if route.request.url.endswith("&online"):
             route.fulfill(content_type="image/png", body=png("red"))
-        else:
+        elif not route.request.url.endswith("&loading"):
             route.abort("internetdisconnected")
 
     page.route(f"{HOST}/**", answer)
-    # Side by side, 100 px apart: GitHub's (offline), GitHub's (online), the initial alone.
+    # Side by side, 100 px apart: GitHub's offline, online, still loading; the initial alone.
     online = github.replace("?s=144", "?s=144&amp;online")
-    page.set_content(f"<!doctype html><body>{github}{online}{initial_only}</body>")
+    loading = github.replace("?s=144", "?s=144&amp;loading")
+    page.set_content(f"<!doctype html><body>{github}{online}{loading}{initial_only}</body>")
     page.add_style_tag(path=django_settings.BASE_DIR / "static" / "css" / "site.css")
     page.add_style_tag(content="body { margin: 0; display: flex; gap: 28px; }")
-    page.wait_for_function("[...document.images].every(img => img.complete)")
+    page.wait_for_function("[...document.images].slice(0, 2).every(img => img.complete)")
     shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
 
-    assert requested == [f"{HOST}/zeroRains?s=144", f"{HOST}/zeroRains?s=144&online"]
-    failed, shown, initials = disc(shot, 0), disc(shot, 100), disc(shot, 200)
+    assert sorted(requested) == [
+        f"{HOST}/zeroRains?s=144",
+        f"{HOST}/zeroRains?s=144&loading",
+        f"{HOST}/zeroRains?s=144&online",
+    ]
+    failed, shown, waiting, initials = (disc(shot, left) for left in (0, 100, 200, 300))
     # The same initial on the same colour, pixel for pixel (the round rim's anti-aliasing aside).
     assert failed == initials
+    assert waiting == initials
     assert len(set(initials)) > 2  # a letter on a colour, not a plain disc
     # The picture fills the round frame, over the initial.
     assert set(shown) == {(255, 0, 0)}
