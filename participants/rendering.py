@@ -763,6 +763,12 @@ def draw_certificate(certificate, works, honour=""):
     return page
 
 
+def png_size(certificate, works, honour=""):
+    """The PNG's (width, height) in pixels: its pages one under the other, for the page that
+    shows it to keep its room while it loads."""
+    return WIDTH, HEIGHT * len(layout(certificate, works, honour).pages)
+
+
 def render_png(certificate, works, honour=""):
     buffer = io.BytesIO()
     draw_certificate(certificate, works, honour).image.save(buffer, "PNG", optimize=True)

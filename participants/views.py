@@ -15,7 +15,13 @@ from participants.certificates import (
 from participants.honour_roll import honour_roll_for
 from participants.leaderboard import all_time_board, edition_board
 from participants.profile import public_profile_or_404
-from participants.rendering import png_url, render_pdf, render_png, verification_url
+from participants.rendering import (
+    png_size,
+    png_url,
+    render_pdf,
+    render_png,
+    verification_url,
+)
 from tracks.access import kind_or_404
 from tracks.choices import TrackKind
 
@@ -105,6 +111,7 @@ def certificate_detail(request, serial):
     certificate = get_certificate_or_404(serial, request.user)
     works = certified_works([certificate])[certificate.pk]
     edition = certificate.track.edition
+    honour = honour_of(certificate)
     return render(
         request,
         "participants/certificate_detail.html",
@@ -113,9 +120,10 @@ def certificate_detail(request, serial):
             "person": certificate.participant,
             "track": certificate.track,
             "edition": edition,
-            "honour": honour_of(certificate),
+            "honour": honour,
             "linkedin_url": linkedin_url(certificate),
             "png_url": png_url(certificate),
+            "png_size": png_size(certificate, works, honour),
             "works": works,
             "verification_url": verification_url(certificate),
         },

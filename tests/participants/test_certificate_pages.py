@@ -344,11 +344,14 @@ def test_the_page_shows_the_picture_shares_it_and_offers_linkedin(client, editio
     html = client.get("/certificates/PH7-IND-0001/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
     assert (
-        '<img class="certificate-picture" src="/certificates/PH7-IND-0001/certificate.png"' in html
+        '<img class="certificate-picture" src="/certificates/PH7-IND-0001/certificate.png" '
+        'width="1754" height="1240"' in html
     )
     assert (
         '<meta property="og:image" '
-        'content="https://results.example/certificates/PH7-IND-0001/certificate.png">'
+        'content="https://results.example/certificates/PH7-IND-0001/certificate.png">\n'
+        '  <meta property="og:image:width" content="1754">\n'
+        '  <meta property="og:image:height" content="1240">'
     ) in html
     assert (
         '<meta property="og:url" content="https://results.example/certificates/PH7-IND-0001/">'
@@ -366,6 +369,26 @@ def test_the_page_shows_the_picture_shares_it_and_offers_linkedin(client, editio
         }
     ).replace("&", "&amp;")
     assert f'href="{linkedin}"' in html
+
+
+def test_the_page_keeps_the_room_of_a_picture_of_several_pages(client, edition):
+    """Twenty long titles go over two pages, drawn one under the other: the page says so, so
+    that nothing moves when the picture arrives."""
+    individual = edition.tracks.get(kind="individual")
+    for number in range(20):
+        WorkFactory(
+            task=TaskFactory(
+                track=individual, code=f"NO.{100 + number}", title="为 Paddle 新增 API " * 12
+            ),
+            contributors=["alice"],
+        )
+
+    html = client.get("/certificates/PH7-IND-0001/").content.decode()
+    png = Image.open(io.BytesIO(client.get("/certificates/PH7-IND-0001/certificate.png").content))
+
+    assert png.size == (1754, 2 * 1240)
+    assert 'width="1754" height="2480"' in html
+    assert '<meta property="og:image:height" content="2480">' in html
 
 
 def test_a_revoked_certificate_offers_no_linkedin_link(client, edition):
