@@ -9,6 +9,8 @@ import datetime
 import math
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 # Editions over time: three small panels (tasks published, completion rate, developers who
 # completed), each a dot per edition in order of number, joined by a line, in a slot of its own
 # (one edition is one dot in the middle, twenty are twenty dots), the values written above the
@@ -223,6 +225,17 @@ def progress_chart(days, starts_on, ends_on, published, today):
         dates_y=baseline + 18,
         undated=undated,
     )
+
+
+def progress_of(days, edition, published):
+    """The page's progress chart and its count of undated completions (the template's
+    ``progress`` and ``undated``), for an edition or one of its tracks."""
+    return {
+        "progress": progress_chart(
+            days, edition.starts_on, edition.ends_on, published, timezone.localdate()
+        ),
+        "undated": undated_count(days),
+    }
 
 
 def undated_count(days):

@@ -1,12 +1,11 @@
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
 from hackathon.access import get_edition_or_404, visible_editions
 from hackathon.caching import public_response
-from hackathon.charts import editions_chart, progress_chart, undated_count
+from hackathon.charts import editions_chart, progress_of
 from tasks.progress import completion_days
 from tasks.stats import edition_summary, editions_figures
 
@@ -36,14 +35,7 @@ def edition_detail(request, slug):
             "figures": summary.figures,
             "track_rows": summary.tracks,
             "board": summary.board,
-            "progress": progress_chart(
-                days,
-                edition.starts_on,
-                edition.ends_on,
-                summary.figures.tasks_published,
-                timezone.localdate(),
-            ),
-            "undated": undated_count(days),
+            **progress_of(days, edition, summary.figures.tasks_published),
         },
     )
 

@@ -3,11 +3,10 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from hackathon.access import get_edition_or_404, get_track_or_404
 from hackathon.caching import public_response
-from hackathon.charts import progress_chart, undated_count
+from hackathon.charts import progress_of
 from participants.models import Participant
 from tasks.models import Contribution, Task, Work, task_order
 from tasks.progress import completion_days
@@ -32,14 +31,7 @@ def track_detail(request, slug, track):
         "board": summary.board,
         "milestones": list(track.milestones.all()),
         "milestone_counts": milestone_counts(track),
-        "progress": progress_chart(
-            days,
-            edition.starts_on,
-            edition.ends_on,
-            summary.figures.tasks_published,
-            timezone.localdate(),
-        ),
-        "undated": undated_count(days),
+        **progress_of(days, edition, summary.figures.tasks_published),
     }
     if track.kind != TrackKind.INDIVIDUAL:
         # Camp and Fundable projects are few: list them with mentors, people and grades.
