@@ -188,3 +188,19 @@ def test_an_uploaded_avatar_appears_only_as_a_media_url(client, people):
         '<span class="avatar avatar-72 avatar-c0" data-initial="B" aria-hidden="true">' in profile
     )
     assert "staged" not in profile
+
+
+def test_the_camp_and_fundable_tables_show_mentors_and_people_with_their_faces(client, db):
+    camp = TrackFactory(edition__number=2, edition__slug="2nd", kind="camp")
+    mentor = Participant.objects.create(login="mentor", name="李四")
+    work = WorkFactory(task__track=camp, task__code="项目一", contributors=["camper"])
+    work.task.mentors.add(mentor)
+
+    html = client.get("/editions/2nd/tracks/camp/").content.decode()
+
+    faces = re.findall(
+        r'<span class="person"><span class="avatar avatar-20 avatar-c\d" data-initial="(.)" '
+        r'aria-hidden="true"></span> <a href="/people/(\w+)/">',
+        html,
+    )
+    assert faces == [("李", "mentor"), ("C", "camper")]
