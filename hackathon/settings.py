@@ -181,6 +181,8 @@ USE_I18N = True
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Numbers grouped by commas in Chinese too (hackathon/formats/zh_Hans/formats.py).
+FORMAT_MODULE_PATH = ["hackathon.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
 
 from participants.models import Score, ScoreBoard, ScoreLevel, board_name, edition_board_name
 
@@ -47,8 +48,11 @@ class Standing:
 
     @property
     def reward_label(self):
-        """The reward in whole yuan with thousands separated (24,000), or a dash."""
-        return "–" if self.reward is None else f"{self.reward:,.0f}"
+        """The reward in whole yuan, its thousands grouped as the language groups them (24,000),
+        or a dash."""
+        if self.reward is None:
+            return "–"
+        return number_format(self.reward, decimal_pos=0, force_grouping=True)
 
 
 # The columns a Standing is made of, as read from a Score row (rank aside).

@@ -86,6 +86,16 @@ def test_verification_page_shows_what_a_valid_certificate_says(client, edition):
     )
 
 
+def test_chinese_pages_group_thousands_as_english_ones_do(client, edition):
+    """One number format for both languages, through Django's localisation: the certificate's
+    rewards (intcomma) and the leaderboard's (number_format) both read 4,000 in Chinese."""
+    certificate = text(client.get("/certificates/PH7-IND-0001/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+    board = text(client.get("/editions/7th/leaderboard/", HTTP_ACCEPT_LANGUAGE="zh-hans"))
+
+    assert "NO.12 新增 API 2 4,000" in certificate
+    assert "奖金（元） 1 alice 张三 8 3 16,000 " in board
+
+
 def test_a_camp_certificate_lists_the_project_with_its_grade(client, edition):
     page = text(client.get("/certificates/PH7-CAMP-0001/", HTTP_ACCEPT_LANGUAGE="en"))
 
