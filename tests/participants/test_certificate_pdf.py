@@ -4,7 +4,6 @@ layout and look as the PNG, every task in full over as many pages as it takes.
 Its text is read with PDFium (pypdfium2, the reader of Chrome) and its fonts with pypdf.
 """
 
-import datetime
 import io
 import re
 from decimal import Decimal
@@ -13,17 +12,15 @@ import hypothesis
 import pypdfium2 as pdfium
 import pytest
 from django.test import override_settings
-from django.utils import timezone, translation
+from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 from PIL import ImageChops, ImageStat
 from pypdf import PdfReader
 
-from hackathon.models import Edition
 from participants import rendering
 from participants.certificates import CertifiedWork
-from participants.models import Certificate, Participant
-from tracks.models import Track
+from tests.participants.test_rendering import certificate as unsaved_certificate
 
 SITE = "https://results.example"
 # Titles as long as the longest of the 6th and 7th editions' usual ones, in both languages.
@@ -39,26 +36,7 @@ LONGEST = (
 
 def certificate(name="欧阳飞桨", kind="individual", revoked=False):
     """An unsaved certificate of an edition and track named in both languages."""
-    edition = Edition(
-        slug="7th", number=7, name="飞桨黑客马拉松第七期", name_en="PaddlePaddle Hackathon 7th"
-    )
-    track = Track(
-        edition=edition,
-        kind=kind,
-        name="开源贡献个人挑战赛",
-        name_en="Open-source contribution challenge",
-        slug=kind,
-    )
-    cert = Certificate(
-        serial="PH7-IND-0001",
-        participant=Participant(login="ouyang-dev", name=name),
-        track=track,
-        issued_on=datetime.date(2025, 2, 8),
-    )
-    if revoked:
-        cert.revoked_at = timezone.make_aware(datetime.datetime(2025, 3, 1, 12, 0))
-        cert.revocation_reason = "重复颁发"
-    return cert
+    return unsaved_certificate(name=name, kind=kind, revoked=revoked, english_names=True)
 
 
 def work(number, title, grade_label=""):

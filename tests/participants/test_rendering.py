@@ -43,10 +43,14 @@ def _english_and_site(settings):
         yield
 
 
-def certificate(name=CHINESE_NAME, kind="individual", revoked=False):
-    """An unsaved certificate: rendering reads no database."""
+def certificate(name=CHINESE_NAME, kind="individual", revoked=False, english_names=False):
+    """An unsaved certificate (rendering reads no database), of an edition and track named in
+    Chinese, and in English too with ``english_names``."""
     edition = Edition(slug="7th", number=7, name="飞桨黑客马拉松第七期")
     track = Track(edition=edition, kind=kind, name="开源贡献个人挑战赛", slug=kind)
+    if english_names:
+        edition.name_en = "PaddlePaddle Hackathon 7th"
+        track.name_en = "Open-source contribution challenge"
     cert = Certificate(
         serial="PH7-IND-0001",
         participant=Participant(login="ouyang-dev", name=name),
