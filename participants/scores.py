@@ -59,7 +59,7 @@ from participants.models import (
     edition_board_name,
 )
 from tasks.choices import WorkStatus
-from tasks.models import Contribution
+from tasks.models import Contribution, counted_work
 from tasks.stats import points_expression, reward_expression
 
 # People refreshed per statement: keeps IN lists under SQLite's parameter limit.
@@ -118,7 +118,7 @@ def track_rows(edition_id, people=None):
     contributions = Contribution.objects.filter(
         work__task__withdrawn=False, work__task__track__edition=edition_id
     ).exclude(work__status=WorkStatus.DISQUALIFIED)  # it leaves every board
-    done = Q(work__status=WorkStatus.COMPLETED)
+    done = counted_work("work__")
     if people is not None:
         contributions = contributions.filter(participant__in=people)
     return (

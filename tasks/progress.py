@@ -17,8 +17,11 @@ def completion_days(**task_filter):
     """[(date or None, tasks completed that day)], dates in order and None last, for the
     published tasks matching ``task_filter`` (``track=…`` or ``track__edition=…``): one query,
     grouped by day in the database, whatever the number of pieces of work."""
-    completed = Work.objects.filter(status=WorkStatus.COMPLETED)
-    siblings = completed.filter(task=OuterRef("task")).exclude(pk=OuterRef("pk"))
+    # The other completed pieces of work of the row's task: counted like the row (its task is
+    # published), so the status alone says it without joining the task again.
+    siblings = Work.objects.filter(status=WorkStatus.COMPLETED, task=OuterRef("task")).exclude(
+        pk=OuterRef("pk")
+    )
     earlier = Exists(siblings.filter(completed_on__lt=OuterRef("completed_on")))
     dated = Exists(siblings.filter(completed_on__isnull=False))
     # The piece of work that dates its task: none earlier; an undated one only when none is dated.
@@ -26,7 +29,8 @@ def completion_days(**task_filter):
     first = Q(completed_on__isnull=False) & ~earlier | Q(completed_on__isnull=True) & ~dated
     open_call = Q(task__open_call=True)
     rows = list(
-        completed.filter(task__withdrawn=False, **{f"task__{k}": v for k, v in task_filter.items()})
+        Work.objects.counted()
+        .filter(**{f"task__{k}": v for k, v in task_filter.items()})
         .filter(open_call | first)
         .order_by()
         .values("completed_on")
