@@ -13,14 +13,8 @@ from tasks.models import Work
 from tasks.stats import Figures, track_figures
 from tests.factories import EditionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 SEVENTH = Path(__file__).parent / "data" / "tracking_issue_7th.md"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def figures(edition):

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from hackathon.history import change_reason
 from participants.certificates import issue_certificates
@@ -23,15 +23,8 @@ from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFacto
 from tests.github_sync.test_webhook import SECRET, deliver, pull
 from tests.tasks.test_import import csv_file, row
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 NOW = datetime.datetime(2025, 1, 26, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from participants.quality import report
 from tasks.choices import Grade, WorkStatus
@@ -12,14 +11,8 @@ from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFacto
 from tracks.choices import TrackKind
 from tracks.models import AnnouncedFigure, Figure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 PR = "https://github.com/PaddlePaddle/Paddle/pull/1"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

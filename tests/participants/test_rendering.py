@@ -21,6 +21,8 @@ from participants.certificates import CertifiedWork
 from participants.models import Certificate, Participant
 from tracks.models import Track
 
+pytestmark = pytest.mark.usefixtures("english_site")
+
 NOTDEF = "\U0010fffd"  # a private-use code point no font maps: drawn as .notdef (a box)
 CHINESE_NAME = "欧阳飞桨"
 LONG_NAME = "司马" * 30  # 60 characters
@@ -37,10 +39,8 @@ LONGEST = (
 
 
 @pytest.fixture(autouse=True)
-def _english_and_site(settings):
+def site_url(settings):
     settings.SITE_URL = "https://results.example"
-    with translation.override("en"):
-        yield
 
 
 def certificate(name=CHINESE_NAME, kind="individual", revoked=False, english_names=False):

@@ -8,7 +8,6 @@ import pytest
 import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
-from django.utils import translation
 
 from participants.certificates import issue_certificates
 from participants.leaderboard import edition_board
@@ -23,16 +22,9 @@ from tasks.stats import Figures, edition_figures
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 from tests.tasks.test_import import csv_file, row
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 NOW = datetime.datetime(2025, 2, 8, 12, 0, tzinfo=datetime.UTC)
 REASON = "copied from PR #68000"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from django.core import mail
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -15,7 +14,7 @@ from results.models import Objection
 from results.objections import answer_objection, file_objection
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 PUBLISHED = datetime.datetime(2025, 1, 26, 12, 0, tzinfo=BEIJING)
@@ -23,12 +22,6 @@ PUBLISHED = datetime.datetime(2025, 1, 26, 12, 0, tzinfo=BEIJING)
 DEADLINE = datetime.datetime(2025, 1, 31, 0, 0, tzinfo=BEIJING)
 FORM = "/editions/7th/objections/new/"
 LIST = "/editions/7th/objections/"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

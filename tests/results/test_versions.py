@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from hackathon.models import Edition, ResultsState
 from results.models import ResultsVersion, VersionState
@@ -14,15 +14,9 @@ from results.versions import PublishRefused, publish
 from tasks.models import Work
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 NOW = datetime.datetime(2025, 1, 26, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from participants.models import Participant
 from tasks.importing import (
@@ -26,7 +25,7 @@ from tests.factories import EditionFactory, ParticipantFactory, TrackFactory, Wo
 from tracks.choices import TrackKind
 from tracks.models import Track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 PADDLE6 = Path(__file__).parent / "data" / "paddle6.csv"
 COLUMNS = [
@@ -51,12 +50,6 @@ COLUMNS = [
     "notes",
 ]
 Mentor = Task.mentors.through
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

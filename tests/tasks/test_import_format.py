@@ -17,14 +17,7 @@ from tasks.import_format import EXAMPLE
 from tasks.importing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, STATUS_WORDS
 from tests.factories import EditionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.utils import translation
 from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -27,16 +26,10 @@ from tasks.models import Direction, Task, Work
 from tests.factories import EditionFactory
 from tracks.models import Track
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 HEADER = ["track", "code", "title", "direction", "status", "contributors"]
 SHEET = "xl/worksheets/sheet1.xml"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -19,16 +19,12 @@ from tasks.models import Direction, Task
 from tests.factories import EditionFactory
 from tests.tasks.test_import import csv_file, row
 
+pytestmark = pytest.mark.usefixtures("english_site")
+
 needs_row_locks = pytest.mark.skipif(
     "connection.vendor != 'postgresql'",
     reason="row locks need PostgreSQL; SQLite serialises whole transactions",
 )
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 class Side(threading.Thread):

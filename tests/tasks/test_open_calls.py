@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from participants.certificates import issue_certificates
 from participants.leaderboard import edition_board
@@ -16,13 +15,7 @@ from tasks.stats import Figures, edition_figures, track_figures
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 from tracks.choices import TrackKind
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from hackathon.history import change_reason
 from tasks.choices import WorkStatus
@@ -16,18 +15,15 @@ from tasks.models import Work
 from tests.factories import EditionFactory, TaskFactory, TrackFactory, WorkFactory
 from tests.github_sync.test_webhook import SECRET, deliver, pull
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 YESTERDAY = datetime.datetime(2024, 10, 1, 22, 0, tzinfo=BEIJING)
 TODAY = datetime.datetime(2024, 10, 2, 9, 30, tzinfo=BEIJING)
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
+def webhook_secret(settings):
     settings.GITHUB_WEBHOOK_SECRET = SECRET
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
