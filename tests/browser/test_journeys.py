@@ -8,7 +8,7 @@ from participants.certificates import issue_certificates
 from results.versions import publish
 from tests.factories import TaskFactory, UserFactory, WorkFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from participants.certificates import issue_certificates
 from participants.models import Certificate
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PAGES = [
     "/",

@@ -7,7 +7,7 @@ from hackathon.models import Edition
 from participants.certificates import issue_certificates
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PUBLIC_PAGES = [
     "/",

@@ -27,7 +27,7 @@ def replica_alias():
     settings.DATABASES.pop("replica", None)
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 def test_public_reads_go_to_the_replica_and_organizers_to_the_primary(client):
     urls = build()
     organizer_client = Client()

@@ -146,7 +146,7 @@ def test_the_command_names_an_unknown_edition():
         call_command("issue_certificates", edition="nope")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issuers_never_give_one_serial_twice():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serializes whole transactions")
@@ -176,7 +176,7 @@ def test_concurrent_issuers_never_give_one_serial_twice():
     assert Participant.objects.filter(certificates__isnull=False).distinct().count() == 37
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_organizer_issuing_by_hand_during_a_bulk_issue_gets_the_bulk_issued_certificate():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serializes whole transactions")

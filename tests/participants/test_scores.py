@@ -274,7 +274,7 @@ def test_moving_a_task_to_another_editions_track_moves_its_scores():
     assert_same_as_a_rebuild()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_change_leaves_the_scores_as_they_were():
     track = TrackFactory(edition=EditionFactory())
 
@@ -449,7 +449,7 @@ def test_any_sequence_of_changes_keeps_the_scores_a_rebuild_would_write(steps):
         transaction.set_rollback(True)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_changes_to_one_person_both_land():
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL; SQLite serializes whole transactions")
@@ -480,7 +480,9 @@ def test_concurrent_changes_to_one_person_both_land():
     assert_same_as_a_rebuild()
 
 
-@pytest.mark.django_db(transaction=True)  # the worker closes and reopens its connection
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # the worker closes and reopens its connection
 def test_an_edition_wide_change_is_rebuilt_by_the_worker_in_the_background(settings, capsys):
     """With the database backend (production), a new CNY per star enqueues the rebuild with
     the change; the worker runs it and the rewards follow."""

@@ -66,7 +66,7 @@ def still_waiting(side, seconds=0.3):
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_an_import_waits_for_the_one_running_on_the_same_edition_then_reads_its_work():
     edition = EditionFactory(slug="6th", number=6)
     import_tasks(csv_file(row(stars="1")), "tasks.csv", edition)
@@ -95,7 +95,7 @@ def test_an_import_waits_for_the_one_running_on_the_same_edition_then_reads_its_
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_imports_into_two_editions_naming_the_same_new_person_both_succeed():
     sixth = EditionFactory(slug="6th", number=6)
     seventh = EditionFactory(slug="7th", number=7)
@@ -126,7 +126,7 @@ def test_two_imports_into_two_editions_naming_the_same_new_person_both_succeed()
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_imports_creating_the_same_new_direction_both_succeed():
     sixth = EditionFactory(slug="6th", number=6)
     seventh = EditionFactory(slug="7th", number=7)
